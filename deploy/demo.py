@@ -1,0 +1,192 @@
+"""`newsarchive demo`: the whole pipeline on this machine, crawl -> archive -> queue -> normalize -> store.
+
+Services left unset in the environment are started locally (deploy.local_services); the sample site
+is served on loopback; a Celery worker runs as a child process; Scrapy crawls in this process.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+import redis as redis_lib
+
+from deploy.local_services import local_services
+from deploy.sample_site.server import SampleSiteServer
+from deploy.sample_site.sites import sample_sources
+from deploy.settings import Settings
+from storage.db import connect
+from storage.migrate import apply_migrations
+from storage.records import ensure_source
+
+LOOK_QUERY = (
+    "SELECT s.name AS source, a.published_at AS published, left(a.title, 60) AS title,"
+    " length(a.body) AS chars FROM articles a JOIN sources s ON s.id = a.source_id"
+    " ORDER BY a.published_at DESC NULLS LAST LIMIT 10;"
+)
+
+
+@dataclass
+class Summary:
+    pages_fetched: int = 0
+    article_pages: int = 0
+    archived: int = 0
+    normalized: int = 0
+    failed: int = 0
+    seconds: float = 0.0
+
+
+def start_worker(settings: Settings, log_path: Path, concurrency: int) -> subprocess.Popen[bytes]:
+    cmd = [
+        sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker",
+        "-Q", "normalize,default", "-c", str(concurrency), "--loglevel", "WARNING", "--without-gossip",
+        "--without-mingle", "--without-heartbeat",
+    ]  # fmt: skip
+    env = {**os.environ, **settings.to_env()}
+    with open(log_path, "ab") as log_file:
+        return subprocess.Popen(cmd, env=env, stdout=log_file, stderr=subprocess.STDOUT)
+
+
+def stop_worker(proc: subprocess.Popen[bytes]) -> None:
+    proc.terminate()  # warm shutdown: finishes the tasks it holds
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+        proc.wait()
+
+
+def queue_depth(client: redis_lib.Redis) -> int:
+    """Tasks waiting in the normalize queue plus those delivered but not yet acknowledged."""
+    return int(client.llen("normalize")) + int(client.hlen("unacked"))
+
+
+def wait_for_queue(
+    settings: Settings, worker: subprocess.Popen[bytes], report: Callable[[int], None], timeout: float
+) -> None:
+    client = redis_lib.Redis.from_url(settings.redis_url)
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if worker.poll() is not None:
+            raise RuntimeError(f"the Celery worker exited with code {worker.returncode}")
+        depth = queue_depth(client)
+        report(depth)
+        if depth == 0:
+            return
+        time.sleep(0.5)
+    raise TimeoutError(f"tasks still queued after {timeout:.0f} s")
+
+
+def count_since(settings: Settings, since: datetime) -> tuple[int, int]:
+    with connect(settings.database_url) as conn:
+        normalized = conn.execute("SELECT count(*) AS n FROM articles WHERE normalized_at >= %s", (since,)).fetchone()
+        failed = conn.execute("SELECT count(*) AS n FROM failures WHERE created_at >= %s", (since,)).fetchone()
+    return int(normalized["n"]), int(failed["n"])  # type: ignore[index]
+
+
+def print_records(settings: Settings) -> None:
+    with connect(settings.database_url) as conn:
+        rows = conn.execute(LOOK_QUERY).fetchall()
+    for row in rows:
+        published = row["published"].isoformat(timespec="minutes") if row["published"] else "-"
+        print(f"  {row['source']:<16} {published:<25} {row['title']:<60} {row['chars']:>6}")
+
+
+def run_demo(workers: int = 2, keep: bool = False, timeout: float = 300.0) -> Summary:
+    # The crawl runs in this process; its stats are read when it ends.
+    from scrapy_project.run import crawl
+
+    summary = Summary()
+    started = time.monotonic()
+    since = datetime.now(UTC)
+    with local_services(Settings.from_env()) as settings, SampleSiteServer() as site:
+        print(f"services: postgres={'env' if os.environ.get('DATABASE_URL') else 'local'}"
+              f" redis={settings.redis_url} s3={settings.s3_endpoint}")  # fmt: skip
+        applied = apply_migrations(settings.database_url)
+        print(f"migrations applied: {', '.join(applied) or 'none (up to date)'}")
+        sources = sample_sources(site.base_url)
+        with connect(settings.database_url) as conn:
+            for source in sources:
+                ensure_source(conn, source.name, source.as_config())
+        print(f"sample site at {site.base_url}: {len(sources)} outlets")
+
+        log_path = Path(tempfile.gettempdir()) / "newsarchive-demo-worker.log"
+        worker = start_worker(settings, log_path, workers)
+        try:
+            stats = crawl(
+                settings,
+                sources,
+                # Progress is printed by the demo; the CLI's handler shows warnings and errors.
+                overrides={"LOG_LEVEL": "WARNING", "LOG_INSTALL_ROOT_HANDLER": False},
+                on_start=lambda crawlers: _progress_every_second(crawlers),
+            )
+            summary.pages_fetched = _total(stats, "response_received_count")
+            summary.article_pages = _total(stats, "item_scraped_count") + _total(stats, "item_dropped_count")
+            summary.archived = _total(stats, "newsarchive/archived") + _total(stats, "newsarchive/already_archived")
+            print(f"crawl done: {summary.pages_fetched} pages fetched, {summary.archived} archived; normalizing…")
+
+            def report(depth: int) -> None:
+                normalized, failed = count_since(settings, since)
+                print(f"  normalized {normalized}, failed {failed}, queued {depth}", flush=True)
+
+            wait_for_queue(settings, worker, report, timeout)
+        finally:
+            stop_worker(worker)
+        normalized, failed = count_since(settings, since)
+        summary.normalized = normalized
+        summary.failed = failed + _total(stats, "newsarchive/archive_failed")
+        summary.seconds = time.monotonic() - started
+
+        print()
+        print("Summary")
+        print(f"  pages fetched   {summary.pages_fetched}")
+        print(f"  article pages   {summary.article_pages}")
+        print(f"  archived        {summary.archived}   (s3://{settings.s3_bucket}/raw/…)")
+        print(f"  normalized      {summary.normalized}")
+        print(f"  failed          {summary.failed}")
+        print(f"  took            {summary.seconds:.1f} s")
+        print()
+        print("Look at the records:")
+        print(f'  psql "$DATABASE_URL" -c "{LOOK_QUERY}"')
+        print_records(settings)
+        if summary.failed:
+            print(f"failures: SELECT url, stage, reason FROM failures;  worker log: {log_path}")
+        if keep:
+            print(f"\nservices kept running; DATABASE_URL={settings.database_url}\nCtrl-C to stop.")
+            _sleep_forever()
+    return summary
+
+
+def _total(stats: dict[str, dict[str, Any]], key: str) -> int:
+    return sum(int(s.get(key, 0)) for s in stats.values())
+
+
+def _progress_every_second(crawlers: list[Any]) -> None:
+    from twisted.internet import task
+
+    def tick() -> None:
+        fetched = archived = 0
+        for crawler in crawlers:
+            if crawler.stats:
+                fetched += int(crawler.stats.get_value("response_received_count", 0))
+                archived += int(crawler.stats.get_value("newsarchive/archived", 0))
+        print(f"  crawling: {fetched} pages fetched, {archived} archived", flush=True)
+
+    loop = task.LoopingCall(tick)
+    loop.start(1.0, now=False)
+
+
+def _sleep_forever() -> None:
+    try:
+        while True:
+            time.sleep(3600)
+    except KeyboardInterrupt:
+        pass

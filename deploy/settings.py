@@ -1,0 +1,97 @@
+"""The one settings module: every environment variable the system reads, with its default.
+
+Each field names its variable in its metadata; `Settings.from_env()` is the only place that reads
+the environment, and docker-compose.yml / deploy/env.example set exactly these names (a test checks).
+Secrets (database password, S3 keys) come only from the environment and are never logged.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+_DEPLOY_DIR = Path(__file__).resolve().parent
+
+
+def _env(name: str, **kw: Any) -> Any:
+    return field(metadata={"env": name}, **kw)
+
+
+@dataclass(frozen=True)
+class Settings:
+    # Services. Empty means "not configured": `newsarchive demo` then starts a local one.
+    database_url: str = _env("DATABASE_URL", default="")
+    redis_url: str = _env("REDIS_URL", default="")
+    s3_endpoint: str = _env("S3_ENDPOINT", default="")
+    s3_access_key: str = _env("S3_ACCESS_KEY", default="")
+    s3_secret_key: str = _env("S3_SECRET_KEY", default="")
+    s3_bucket: str = _env("S3_BUCKET", default="newsarchive-raw")
+    s3_region: str = _env("S3_REGION", default="us-east-1")
+
+    # Database pool per process.
+    db_pool_max: int = _env("DB_POOL_MAX", default=4)
+
+    # Workers.
+    worker_concurrency: int = _env("WORKER_CONCURRENCY", default=2)
+    # Redis transport: an unacked task of a dead worker comes back after this many seconds.
+    # Keep it above the longest task (known-facts.md).
+    broker_visibility_timeout: int = _env("BROKER_VISIBILITY_TIMEOUT", default=300)
+    max_page_bytes: int = _env("MAX_PAGE_BYTES", default=10 * 1024 * 1024)
+
+    # Crawler.
+    sources_file: str = _env("SOURCES_FILE", default=str(_DEPLOY_DIR / "sources.toml"))
+    crawl_concurrency: int = _env("CRAWL_CONCURRENCY", default=32)
+    crawl_user_agent: str = _env("CRAWL_USER_AGENT", default="newsarchive/0.1 (+https://example.org/newsarchive)")
+
+    log_level: str = _env("LOG_LEVEL", default="INFO")
+
+    @classmethod
+    def from_env(cls, environ: Mapping[str, str] | None = None) -> Settings:
+        environ = os.environ if environ is None else environ
+        values: dict[str, Any] = {}
+        for f in fields(cls):
+            raw = environ.get(f.metadata["env"])
+            if raw is None or raw == "":
+                continue
+            values[f.name] = _parse(f.metadata["env"], f.type, raw)
+        return cls(**values)
+
+    def to_env(self) -> dict[str, str]:
+        """The settings as environment variables, for child processes (workers, crawlers)."""
+        return {f.metadata["env"]: str(getattr(self, f.name)) for f in fields(self)}
+
+    @property
+    def s3_secure(self) -> bool:
+        return self.s3_endpoint.startswith("https://")
+
+    @property
+    def s3_host(self) -> str:
+        """host:port for the minio SDK, which takes no scheme."""
+        return self.s3_endpoint.split("://", 1)[-1].rstrip("/")
+
+    def missing_services(self) -> list[str]:
+        return [
+            name
+            for name, value in (
+                ("DATABASE_URL", self.database_url),
+                ("REDIS_URL", self.redis_url),
+                ("S3_ENDPOINT", self.s3_endpoint),
+            )
+            if not value
+        ]
+
+
+def env_var_names() -> set[str]:
+    return {f.metadata["env"] for f in fields(Settings)}
+
+
+def _parse(name: str, type_name: Any, raw: str) -> Any:
+    if type_name in (int, "int"):
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise ValueError(f"setting {name}: expected an integer, got {raw!r}") from exc
+    return raw

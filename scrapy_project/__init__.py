@@ -1,0 +1,1 @@
+"""Crawling: Scrapy spiders fetch pages; pipelines archive the raw bytes, then announce them to workers."""

@@ -1,0 +1,58 @@
+"""First pipeline: store the raw response in object storage. A page that could not be stored is
+dropped here, so the announce pipeline after it never sees it."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy import Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.threads import deferToThread
+
+from scrapy_project.items import FetchedPage
+from storage.rawstore import FetchFacts, RawStore
+
+log = logging.getLogger(__name__)
+
+
+class ArchivePipeline:
+    def __init__(self, store: RawStore, crawler: Crawler) -> None:
+        self.store = store
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
+        s = crawler.settings
+        if not s.get("S3_ENDPOINT"):
+            raise NotConfigured("S3_ENDPOINT is not set")
+        store = RawStore.connect(
+            s["S3_ENDPOINT"], s["S3_ACCESS_KEY"], s["S3_SECRET_KEY"], s["S3_BUCKET"], s["S3_REGION"]
+        )
+        store.ensure_bucket()
+        return cls(store, crawler)
+
+    async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
+        # The S3 client blocks: upload in Twisted's thread pool, not in the reactor.
+        return await maybe_deferred_to_future(deferToThread(self._store, item))
+
+    def _store(self, page: FetchedPage) -> FetchedPage:
+        facts = FetchFacts(
+            url=page.url,
+            final_url=page.final_url,
+            status=page.status,
+            fetched_at=page.fetched_at,
+            headers=page.headers,
+            source=page.source,
+        )
+        try:
+            stored = self.store.put(page.body, facts)
+        except Exception as exc:
+            self.stats.inc_value("newsarchive/archive_failed")
+            log.error("archive failed for %s: %s", page.url, exc)
+            raise DropItem(f"not archived: {page.url}: {exc}") from exc
+        page.raw_key = stored.key
+        self.stats.inc_value("newsarchive/archived" if stored.created else "newsarchive/already_archived")
+        return page

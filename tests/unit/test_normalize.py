@@ -1,0 +1,105 @@
+"""The normalizer over the sample site's pages: article text kept, boilerplate gone, encodings decoded."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+import pytest
+
+from deploy.sample_site.build import article_url, file_for
+from deploy.sample_site.content import Article, load_site
+from deploy.sample_site.server import content_type
+from workers.normalize import NormalizeError, clean_text, normalize_page
+
+BASE = "http://127.0.0.1:8765"
+ALL_ARTICLES = [a for site in ("vologda", "federal", "mrc", "metro") for a in load_site(site)]
+
+
+def normalize_article(article: Article):  # type: ignore[no-untyped-def]
+    path = file_for(article_url(article))
+    return normalize_page(path.read_bytes(), url=BASE + article_url(article), content_type=content_type(path))
+
+
+def by_slug(site: str, slug: str) -> Article:
+    return next(a for a in load_site(site) if a.slug == slug)
+
+
+@pytest.mark.parametrize("article", ALL_ARTICLES, ids=lambda a: f"{a.site}/{a.slug}")
+def test_every_sample_article_keeps_its_title_and_paragraphs(article: Article) -> None:
+    record = normalize_article(article)
+    assert record.title == article.title
+    assert record.url == BASE + article_url(article)  # the canonical link resolves to the same page
+    for paragraph in article.paragraphs:
+        assert clean_text(paragraph) in record.text
+    assert record.published_at is not None and record.published_at.date() in {
+        article.published.date(),
+        (article.published - timedelta(days=1)).date(),
+    }
+
+
+def test_seed_000_teaser_block_does_not_leak_into_text() -> None:
+    record = normalize_article(by_slug("vologda", "toyota-vozvrashchenie"))
+    assert record.text.startswith("Концерн Toyota предпринял первые конкретные шаги")
+    assert record.text.endswith("адаптированные к текущим условиям цепочки поставок.")
+    for leaked in (
+        "Главные новости Вологды",
+        "17-01-2026",
+        "просмотр",
+        "Наталия Шевченко",
+        "Комментарии",
+        "Поделиться",
+    ):
+        assert leaked not in record.text
+    assert record.language == "ru"
+
+
+def test_seed_001_json_ld_date_with_offset() -> None:
+    record = normalize_article(by_slug("federal", "toyota-dilery-vstrecha"))
+    assert record.published_at == datetime(2025, 10, 29, 10, 15, tzinfo=timezone(timedelta(hours=3)))
+    assert "Читайте также" not in record.text
+
+
+def test_cp1251_wire_page_is_decoded() -> None:
+    record = normalize_article(by_slug("mrc", "0001"))
+    assert "Осиповичский завод автомобильных агрегатов" in record.text
+    assert "Последние новости" not in record.text
+
+
+def test_cp1251_page_decodes_from_meta_without_header_charset() -> None:
+    article = by_slug("mrc", "0002")
+    body = file_for(article_url(article)).read_bytes()
+    record = normalize_page(body, url=BASE + article_url(article), content_type="text/html")
+    assert "блочный полипропилен" in record.text
+
+
+def test_english_page() -> None:
+    record = normalize_article(by_slug("metro", "council-budget-vote"))
+    assert record.language == "en"
+    assert "Most Read" not in record.text and "Morning Briefing" not in record.text
+    assert record.published_at == datetime(2026, 1, 16, 18, 40, tzinfo=timezone(timedelta(hours=-5)))
+
+
+def test_content_hash_is_stable_and_tracks_text() -> None:
+    article = by_slug("metro", "museum-reopening")
+    assert normalize_article(article).content_hash == normalize_article(article).content_hash
+    other = normalize_article(by_slug("metro", "marathon-route-change"))
+    assert other.content_hash != normalize_article(article).content_hash
+
+
+@pytest.mark.parametrize(
+    ("body", "ctype", "reason"),
+    [
+        (b"", "text/html", "empty body"),
+        (b"%PDF-1.7 binary", "application/pdf", "not HTML"),
+        (b"<html><body><script>var a = 1;</script></body></html>", "text/html", "no article text"),
+        (b"<html>" + b"x" * 2000 + b"</html>", "text/html", "over the 1000-byte cap"),
+    ],
+)
+def test_rejects_bad_pages_with_a_reason(body: bytes, ctype: str, reason: str) -> None:
+    with pytest.raises(NormalizeError, match=reason):
+        normalize_page(body, url="http://x/a", content_type=ctype, max_bytes=1000)
+
+
+def test_clean_text_folds_odd_spaces_and_keeps_paragraphs() -> None:
+    raw = "Цена\u00a0— 2\u202f741\u00a0руб.\u00ad\n\n  второй   абзац\u200b "
+    assert clean_text(raw) == "Цена — 2 741 руб.\nвторой абзац"

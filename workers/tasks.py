@@ -1,0 +1,43 @@
+"""Celery tasks: thin adapters over workers.process. Names are a contract with other systems."""
+
+from __future__ import annotations
+
+import psycopg
+import urllib3.exceptions
+from minio.error import S3Error
+
+from workers import resources
+from workers.celery_app import app
+from workers.process import normalize_archived
+
+# Services that may come back: retry with exponential backoff and jitter.
+TRANSIENT_ERRORS = (psycopg.OperationalError, urllib3.exceptions.HTTPError, S3Error, ConnectionError)
+
+
+@app.task(
+    name="newsarchive.normalize",
+    autoretry_for=TRANSIENT_ERRORS,
+    retry_backoff=2,
+    retry_backoff_max=120,
+    retry_jitter=True,
+    max_retries=10,
+)
+def normalize(
+    raw_key: str,
+    url: str,
+    fetched_at: str,
+    source: str | None = None,
+    content_type: str | None = None,
+) -> str:
+    """Normalize one archived page into its article record (or a failures row)."""
+    outcome = normalize_archived(
+        resources.raw_store(),
+        resources.pool(),
+        raw_key=raw_key,
+        url=url,
+        fetched_at=fetched_at,
+        source=source,
+        content_type=content_type,
+        max_bytes=resources.settings().max_page_bytes,
+    )
+    return outcome.status
