@@ -30,7 +30,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
     settings = _require(Settings.from_env(), "DATABASE_URL", "REDIS_URL", "S3_ENDPOINT")
     argv = [
         sys.executable, "-m", "celery", "-A", "workers.celery_app", "worker",
-        "-Q", args.queues, "-c", str(settings.worker_concurrency), "--loglevel", settings.log_level,
+        "-Q", args.queues, "-c", str(args.concurrency or settings.worker_concurrency),
+        "--loglevel", settings.log_level,
     ]  # fmt: skip
     os.execv(sys.executable, argv)
 
@@ -113,7 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub.add_parser("migrate", help="apply database migrations").set_defaults(func=cmd_migrate)
 
     worker = sub.add_parser("worker", help="start a Celery worker")
-    worker.add_argument("--queues", default="normalize,default")
+    worker.add_argument("--queues", default="normalize,default", help="normalize,default or crawl")
+    worker.add_argument("--concurrency", type=int, help="processes (default WORKER_CONCURRENCY)")
     worker.set_defaults(func=cmd_worker)
 
     sub.add_parser("beat", help="start the Celery beat scheduler").set_defaults(func=cmd_beat)

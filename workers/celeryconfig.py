@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from deploy.settings import Settings
+from workers.crawl import beat_schedule as beat_schedule_for
 
 _settings = Settings.from_env()
 
@@ -29,5 +30,10 @@ broker_transport_options = {
     "unacked_restore_throttle": 1,
 }
 
-task_routes = {"newsarchive.normalize": {"queue": "normalize"}}
+task_routes = {
+    "newsarchive.normalize": {"queue": "normalize"},
+    # Crawls run long: their own queue and worker, so they never hold normalization slots.
+    "newsarchive.crawl_*": {"queue": "crawl"},
+}
+beat_schedule = beat_schedule_for(_settings.sources_file)
 task_default_queue = "default"

@@ -8,6 +8,7 @@ from minio.error import S3Error
 
 from workers import resources
 from workers.celery_app import app
+from workers.crawl import run_crawl
 from workers.process import normalize_archived
 
 # Services that may come back: retry with exponential backoff and jitter.
@@ -41,3 +42,18 @@ def normalize(
         max_bytes=resources.settings().max_page_bytes,
     )
     return outcome.status
+
+
+@app.task(name="newsarchive.crawl_source", acks_late=False, time_limit=6 * 3600)
+def crawl_source(name: str) -> str:
+    """Crawl one source now. Acknowledged on receipt: a crawl outlives the broker's visibility timeout,
+    and a lost trigger is replaced by the next scheduled one."""
+    settings = resources.settings()
+    return run_crawl([name], settings.sources_file, timeout=6 * 3600)
+
+
+@app.task(name="newsarchive.crawl_all", acks_late=False, time_limit=6 * 3600)
+def crawl_all() -> str:
+    """Crawl every source in the sources file now."""
+    settings = resources.settings()
+    return run_crawl([], settings.sources_file, timeout=6 * 3600)

@@ -3,7 +3,6 @@ process consumes over real Redis, and real PostgreSQL ends with one record per a
 
 from __future__ import annotations
 
-import json
 import os
 import subprocess
 import sys
@@ -17,25 +16,11 @@ from deploy.sample_site.content import load_site
 from deploy.sample_site.server import SampleSiteServer
 from deploy.sample_site.sites import SITES, sample_sources
 from deploy.settings import Settings
-from scrapy_project.sources import Source
 from storage.db import connect
 from storage.rawstore import RawStore
+from tests.helpers import write_sources
 
 pytestmark = pytest.mark.e2e
-
-
-def write_sources(path: Path, sources: list[Source]) -> None:
-    # JSON strings are valid TOML basic strings.
-    blocks = [
-        "[[source]]\n"
-        f"name = {json.dumps(s.name)}\n"
-        f"start_urls = {json.dumps(list(s.start_urls))}\n"
-        f"allowed_domains = {json.dumps(list(s.allowed_domains))}\n"
-        f"article_pattern = {json.dumps(s.article_pattern)}\n"
-        f"follow_pattern = {json.dumps(s.follow_pattern)}\n"
-        for s in sources
-    ]
-    path.write_text("\n".join(blocks), encoding="utf-8")
 
 
 def test_sample_site_end_to_end(settings: Settings, raw_store: RawStore, tmp_path: Path) -> None:

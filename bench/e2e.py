@@ -1,0 +1,137 @@
+"""End-to-end throughput: a bare Scrapy crawl of a generated N-page site next to the full pipeline
+(archive to S3, announce over Redis, normalize in Celery workers, store in PostgreSQL), same run.
+
+    python bench/e2e.py [--pages 2000] [--workers 2]
+
+Prints pages/s and peak memory of each, and the ratio. It reports, it does not judge.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import psutil
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from deploy.demo import start_worker, stop_worker, wait_for_queue  # noqa: E402
+from deploy.local_services import free_port, local_services, wait_for_port  # noqa: E402
+from deploy.settings import Settings  # noqa: E402
+from storage.db import connect  # noqa: E402
+from storage.migrate import apply_migrations  # noqa: E402
+
+
+def child_crawl(base_url: str, pipeline: bool) -> None:
+    """Runs in a subprocess (a Twisted reactor starts once per process); prints stats as JSON."""
+    from scrapy_project.run import crawl
+    from scrapy_project.sources import Source
+
+    source = Source(
+        name="bench",
+        start_urls=(base_url + "/",),
+        allowed_domains=("127.0.0.1",),
+        article_pattern=r"/news/\d+\.html$",
+        follow_pattern=r"/list/\d+\.html$",
+    )
+    overrides: dict[str, object] = {"LOG_LEVEL": "WARNING", "ROBOTSTXT_OBEY": False}
+    if not pipeline:
+        overrides["ITEM_PIPELINES"] = {}
+    started = time.perf_counter()
+    stats = crawl(Settings.from_env(), [source], overrides=overrides)["bench"]
+    print(
+        json.dumps(
+            {
+                "seconds": time.perf_counter() - started,
+                "responses": stats.get("response_received_count", 0),
+                "items": stats.get("item_scraped_count", 0),
+                "peak_rss": stats.get("memusage/max", 0),
+            }
+        )
+    )
+
+
+class PeakRss:
+    """Samples the summed RSS of a process tree (the worker pool) while the benchmark runs."""
+
+    def __init__(self, pid: int) -> None:
+        self.proc = psutil.Process(pid)
+        self.peak = 0
+
+    def sample(self) -> None:
+        try:
+            procs = [self.proc, *self.proc.children(recursive=True)]
+            self.peak = max(self.peak, sum(p.memory_info().rss for p in procs))
+        except psutil.Error:
+            pass
+
+
+def run_crawl(settings: Settings, base_url: str, pipeline: bool) -> dict[str, float]:
+    env = {**os.environ, **settings.to_env(), "LOG_LEVEL": "WARNING"}
+    cmd = [sys.executable, __file__, "--child", base_url, "--pipeline" if pipeline else "--bare"]
+    out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True, cwd=ROOT)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--pages", type=int, default=2000)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--child")
+    parser.add_argument("--pipeline", action="store_true")
+    parser.add_argument("--bare", action="store_true")
+    args = parser.parse_args()
+    if args.child:
+        child_crawl(args.child, args.pipeline)
+        return
+
+    port = free_port()
+    site = subprocess.Popen([sys.executable, str(ROOT / "bench/generated_site.py"), "--pages", str(args.pages),
+                             "--port", str(port)])  # fmt: skip
+    base_url = f"http://127.0.0.1:{port}"
+    try:
+        wait_for_port(port, site, "generated site")
+        with local_services(Settings.from_env()) as settings:
+            apply_migrations(settings.database_url)
+            bare = run_crawl(settings, base_url, pipeline=False)
+
+            worker = start_worker(settings, Path(tempfile.gettempdir()) / "bench-worker.log", args.workers)
+            peak = PeakRss(worker.pid)
+            try:
+                time.sleep(2)  # let the pool start, as it would be in production
+                started = time.perf_counter()
+                full = run_crawl(settings, base_url, pipeline=True)
+                wait_for_queue(settings, worker, report=lambda depth: peak.sample(), timeout=1800)
+                total = time.perf_counter() - started
+            finally:
+                peak.sample()
+                stop_worker(worker)
+            with connect(settings.database_url) as conn:
+                stored = conn.execute("SELECT count(*) AS n FROM articles").fetchone()["n"]  # type: ignore[index]
+    finally:
+        site.terminate()
+        site.wait()
+
+    bare_rate = bare["items"] / bare["seconds"]
+    full_rate = stored / total
+    mib = 1024 * 1024
+    print(f"site: {args.pages} article pages (+ listings), workers: {args.workers}, cores: {os.cpu_count()}")
+    print(f"bare scrapy crawl : {bare['items']} article pages in {bare['seconds']:.1f} s = {bare_rate:.0f} pages/s,"
+          f" crawler peak RSS {bare['peak_rss'] / mib:.0f} MiB")  # fmt: skip
+    crawl_rate = full["items"] / full["seconds"]
+    print(f"crawl alone (pipeline on): {full['items']} pages archived+announced in {full['seconds']:.1f} s"
+          f" = {crawl_rate:.0f} pages/s, crawler peak RSS {full['peak_rss'] / mib:.0f} MiB")  # fmt: skip
+    print(f"full pipeline     : {stored} records stored in {total:.1f} s = {full_rate:.0f} pages/s end to end,"
+          f" workers peak RSS {peak.peak / mib:.0f} MiB")  # fmt: skip
+    print(f"ratio full/bare   : {full_rate / bare_rate:.2f}")
+
+
+if __name__ == "__main__":
+    main()
