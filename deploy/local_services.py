@@ -63,7 +63,6 @@ def postgres(workdir: Path) -> Iterator[str]:
     except ImportError as exc:
         raise RuntimeError("DATABASE_URL is not set and pgserver is missing: pip install '.[embedded]'") from exc
     data = workdir / "pg"
-    # pgserver runs postgres as its own system user when we are root: the folder must be theirs to use.
     data.mkdir(parents=True)
     server = pgserver.get_server(str(data), cleanup_mode="delete")
     try:
@@ -115,6 +114,7 @@ def local_services(settings: Settings) -> Iterator[Settings]:
     """Start a local server for each service the settings leave unset; yield the completed settings."""
     with contextlib.ExitStack() as stack:
         workdir = Path(stack.enter_context(tempfile.TemporaryDirectory(prefix="newsarchive-")))
+        # As root, pgserver runs postgres as its own user, which must be able to enter this folder.
         os.chmod(workdir, 0o755)
         filled = settings
         if not settings.database_url:

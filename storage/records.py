@@ -26,7 +26,7 @@ class ArticleRow:
 def ensure_source(conn: psycopg.Connection, name: str, config: dict[str, Any] | None = None) -> int:
     row = conn.execute(
         "INSERT INTO sources (name, config) VALUES (%s, %s::jsonb)"
-        " ON CONFLICT (name) DO UPDATE SET config = COALESCE(EXCLUDED.config, sources.config)"
+        " ON CONFLICT (name) DO UPDATE SET config = EXCLUDED.config"
         " RETURNING id",
         (name, json.dumps(config or {})),
     ).fetchone()

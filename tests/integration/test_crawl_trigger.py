@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -35,10 +34,12 @@ def test_crawl_one_source_archives_its_articles(
     assert len(bodies) == 8
 
 
-def test_unknown_source_fails_loudly(tmp_path: Path) -> None:
+def test_unknown_source_fails_loudly(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     sources_file = tmp_path / "sources.toml"
     sources_file.write_text('[[source]]\nname = "a"\nstart_urls = ["http://127.0.0.1:9/"]\narticle_pattern = "x"\n')
-    env_ok = {"DATABASE_URL": "postgresql://u@127.0.0.1:9/x", "REDIS_URL": "redis://127.0.0.1:9", "S3_ENDPOINT": "x"}
-    os.environ.update({k: v for k, v in env_ok.items() if k not in os.environ})
+    # The crawl command checks the services are configured before it looks at the source name.
+    monkeypatch.setenv("DATABASE_URL", "postgresql://u@127.0.0.1:9/x")
+    monkeypatch.setenv("REDIS_URL", "redis://127.0.0.1:9")
+    monkeypatch.setenv("S3_ENDPOINT", "http://127.0.0.1:9")
     with pytest.raises(CrawlFailed, match="unknown source"):
         run_crawl(["nope"], str(sources_file), timeout=60)
