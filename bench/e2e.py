@@ -14,6 +14,7 @@ import os
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -58,24 +59,27 @@ def child_crawl(base_url: str, pipeline: bool) -> None:
     )
 
 
-class PeakRss:
-    """Samples the summed RSS of a process tree (the worker pool) while the benchmark runs."""
+class PeakRss(threading.Thread):
+    """Samples the summed RSS of a process tree (the worker pool) every 0.2 s until stopped."""
 
     def __init__(self, pid: int) -> None:
+        super().__init__(daemon=True)
         self.proc = psutil.Process(pid)
         self.peak = 0
+        self.done = threading.Event()
 
-    def sample(self) -> None:
-        try:
-            procs = [self.proc, *self.proc.children(recursive=True)]
-            self.peak = max(self.peak, sum(p.memory_info().rss for p in procs))
-        except psutil.Error:
-            pass
+    def run(self) -> None:
+        while not self.done.wait(0.2):
+            try:
+                procs = [self.proc, *self.proc.children(recursive=True)]
+                self.peak = max(self.peak, sum(p.memory_info().rss for p in procs))
+            except psutil.Error:
+                pass
 
 
 def run_crawl(settings: Settings, base_url: str, pipeline: bool) -> dict[str, float]:
     env = {**os.environ, **settings.to_env(), "LOG_LEVEL": "WARNING"}
-    cmd = [sys.executable, __file__, "--child", base_url, "--pipeline" if pipeline else "--bare"]
+    cmd = [sys.executable, __file__, "--child", base_url, *(["--pipeline"] if pipeline else [])]
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True, cwd=ROOT)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -86,7 +90,6 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--child")
     parser.add_argument("--pipeline", action="store_true")
-    parser.add_argument("--bare", action="store_true")
     args = parser.parse_args()
     if args.child:
         child_crawl(args.child, args.pipeline)
@@ -104,14 +107,16 @@ def main() -> None:
 
             worker = start_worker(settings, Path(tempfile.gettempdir()) / "bench-worker.log", args.workers)
             peak = PeakRss(worker.pid)
+            peak.start()
             try:
                 time.sleep(2)  # let the pool start, as it would be in production
                 started = time.perf_counter()
                 full = run_crawl(settings, base_url, pipeline=True)
-                wait_for_queue(settings, worker, report=lambda depth: peak.sample(), timeout=1800)
+                wait_for_queue(settings, worker, report=lambda depth: None, timeout=1800)
                 total = time.perf_counter() - started
             finally:
-                peak.sample()
+                peak.done.set()
+                peak.join()
                 stop_worker(worker)
             with connect(settings.database_url) as conn:
                 stored = conn.execute("SELECT count(*) AS n FROM articles").fetchone()["n"]  # type: ignore[index]

@@ -44,16 +44,20 @@ def normalize(
     return outcome.status
 
 
-@app.task(name="newsarchive.crawl_source", acks_late=False, time_limit=6 * 3600)
+# The child crawl is stopped a little before Celery's hard limit would kill the task itself.
+CRAWL_TIME_LIMIT = 6 * 3600
+
+
+@app.task(name="newsarchive.crawl_source", acks_late=False, time_limit=CRAWL_TIME_LIMIT + 60)
 def crawl_source(name: str) -> str:
     """Crawl one source now. Acknowledged on receipt: a crawl outlives the broker's visibility timeout,
     and a lost trigger is replaced by the next scheduled one."""
     settings = resources.settings()
-    return run_crawl([name], settings.sources_file, timeout=6 * 3600)
+    return run_crawl([name], settings.sources_file, timeout=CRAWL_TIME_LIMIT)
 
 
-@app.task(name="newsarchive.crawl_all", acks_late=False, time_limit=6 * 3600)
+@app.task(name="newsarchive.crawl_all", acks_late=False, time_limit=CRAWL_TIME_LIMIT + 60)
 def crawl_all() -> str:
     """Crawl every source in the sources file now."""
     settings = resources.settings()
-    return run_crawl([], settings.sources_file, timeout=6 * 3600)
+    return run_crawl([], settings.sources_file, timeout=CRAWL_TIME_LIMIT)
