@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field, fields
 from datetime import datetime
 from typing import Any
 
 import psycopg
+from psycopg import sql
+from psycopg.types.json import Jsonb
 
 
 @dataclass(frozen=True)
@@ -21,6 +23,24 @@ class ArticleRow:
     content_hash: str
     fetched_at: datetime
     source: str | None = None
+    modified_at: datetime | None = None
+    views: int | None = None
+    rubric: str | None = None
+    authors: list[str] = field(default_factory=list)
+    tags: list[str] = field(default_factory=list)
+    photo_credits: list[str] = field(default_factory=list)
+    images: list[dict[str, Any]] = field(default_factory=list)
+    cited_sources: list[str] = field(default_factory=list)
+    dateline_place: str | None = None
+    dateline_agency: str | None = None
+    agency: str | None = None
+    provenance: dict[str, str] = field(default_factory=dict)
+    extractor_version: str | None = None
+
+
+# Columns written from ArticleRow fields of the same name (source_id and normalized_at are set apart).
+_ARTICLE_COLUMNS = tuple(f.name for f in fields(ArticleRow) if f.name != "source")
+_JSON_COLUMNS = {"images", "provenance"}
 
 
 def ensure_source(conn: psycopg.Connection, name: str, config: dict[str, Any] | None = None) -> int:
@@ -49,38 +69,38 @@ def _source_id(conn: psycopg.Connection, name: str | None) -> int | None:
 def upsert_article(conn: psycopg.Connection, article: ArticleRow) -> bool:
     """Insert or update the article at its canonical URL. Returns False when the stored row came
     from a later fetch (an older, redelivered task must not overwrite newer content)."""
-    source_id = _source_id(conn, article.source)
-    row = conn.execute(
+    values = [Jsonb(getattr(article, c)) if c in _JSON_COLUMNS else getattr(article, c) for c in _ARTICLE_COLUMNS]
+    columns = sql.SQL(", ").join(map(sql.Identifier, _ARTICLE_COLUMNS))
+    updates = sql.SQL(", ").join(
+        sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in _ARTICLE_COLUMNS if c != "url"
+    )
+    query = sql.SQL(
         """
-        INSERT INTO articles (source_id, url, title, body, published_at, language,
-                              raw_key, content_hash, fetched_at, normalized_at)
-        VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, now())
+        INSERT INTO articles (source_id, normalized_at, {columns})
+        VALUES (%s, now(), {placeholders})
         ON CONFLICT (url) DO UPDATE SET
             source_id = COALESCE(EXCLUDED.source_id, articles.source_id),
-            title = EXCLUDED.title,
-            body = EXCLUDED.body,
-            published_at = EXCLUDED.published_at,
-            language = EXCLUDED.language,
-            raw_key = EXCLUDED.raw_key,
-            content_hash = EXCLUDED.content_hash,
-            fetched_at = EXCLUDED.fetched_at,
-            normalized_at = now()
+            normalized_at = now(),
+            {updates}
         WHERE articles.fetched_at <= EXCLUDED.fetched_at
         RETURNING id
-        """,
-        (
-            source_id,
-            article.url,
-            article.title,
-            article.body,
-            article.published_at,
-            article.language,
-            article.raw_key,
-            article.content_hash,
-            article.fetched_at,
-        ),
-    ).fetchone()
+        """
+    ).format(columns=columns, placeholders=sql.SQL(", ").join(sql.Placeholder() * len(values)), updates=updates)
+    row = conn.execute(query, [_source_id(conn, article.source), *values]).fetchone()
     return row is not None
+
+
+def record_views(conn: psycopg.Connection, *, url: str, observed_at: datetime, views: int, raw_key: str) -> None:
+    """One point of the article's views history per fetch; a redelivered task adds nothing. Kept even when
+    the article row itself was not updated (an older fetch arriving late is still a true observation)."""
+    conn.execute(
+        """
+        INSERT INTO article_views (article_id, observed_at, views, raw_key)
+        SELECT id, %s, %s, %s FROM articles WHERE url = %s
+        ON CONFLICT (article_id, observed_at) DO NOTHING
+        """,
+        (observed_at, views, raw_key, url),
+    )
 
 
 def record_failure(

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from datetime import datetime
 
 from psycopg_pool import ConnectionPool
 
 from storage.rawstore import RawStore
-from storage.records import ArticleRow, clear_failures, record_failure, upsert_article
-from workers.normalize import NormalizeError, normalize_page
+from storage.records import ArticleRow, clear_failures, record_failure, record_views, upsert_article
+from workers.normalize import DEFAULT_MAX_BYTES, ArticleRecord, NormalizeError, SiteRules, normalize_page
 
 log = logging.getLogger(__name__)
 
@@ -31,19 +31,34 @@ def normalize_archived(
     fetched_at: str,
     source: str | None = None,
     content_type: str | None = None,
-    max_bytes: int = 10 * 1024 * 1024,
+    rules: SiteRules | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
 ) -> Outcome:
-    """Idempotent: the same message processed twice leaves one article row (or one failure row)."""
+    """Idempotent: the same message processed twice leaves one article row (or one failure row) and one
+    views point. A page that cannot be normalized stays archived and gets a failures row."""
     body = store.get(raw_key)
+    fetched = datetime.fromisoformat(fetched_at)
     try:
-        record = normalize_page(body, url=url, content_type=content_type, max_bytes=max_bytes)
+        record = normalize_page(
+            body, url=url, content_type=content_type, fetched_at=fetched, rules=rules, max_bytes=max_bytes
+        )
     except NormalizeError as exc:
         log.warning("normalize failed for %s (%s): %s", url, raw_key, exc.reason)
         with pool.connection() as conn:
             record_failure(conn, url=url, stage="normalize", reason=exc.reason, raw_key=raw_key, source=source)
         return Outcome("failed", url, exc.reason)
 
-    row = ArticleRow(
+    row = article_row(record, raw_key=raw_key, fetched_at=fetched, source=source)
+    with pool.connection() as conn:
+        written = upsert_article(conn, row)
+        if record.views is not None:
+            record_views(conn, url=record.url, observed_at=fetched, views=record.views, raw_key=raw_key)
+        clear_failures(conn, url, "normalize")
+    return Outcome("stored" if written else "stale", record.url)
+
+
+def article_row(record: ArticleRecord, *, raw_key: str, fetched_at: datetime, source: str | None) -> ArticleRow:
+    return ArticleRow(
         url=record.url,
         title=record.title,
         body=record.text,
@@ -51,10 +66,19 @@ def normalize_archived(
         language=record.language,
         raw_key=raw_key,
         content_hash=record.content_hash,
-        fetched_at=datetime.fromisoformat(fetched_at),
+        fetched_at=fetched_at,
         source=source,
+        modified_at=record.modified_at,
+        views=record.views,
+        rubric=record.rubric,
+        authors=list(record.authors),
+        tags=list(record.tags),
+        photo_credits=list(record.photo_credits),
+        images=[asdict(image) for image in record.images],
+        cited_sources=list(record.cited_sources),
+        dateline_place=record.dateline.place if record.dateline else None,
+        dateline_agency=record.dateline.agency if record.dateline else None,
+        agency=record.agency,
+        provenance=dict(record.provenance),
+        extractor_version=record.extractor_version,
     )
-    with pool.connection() as conn:
-        written = upsert_article(conn, row)
-        clear_failures(conn, url, "normalize")
-    return Outcome("stored" if written else "stale", record.url)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from functools import cache
 
 from psycopg_pool import ConnectionPool
@@ -9,6 +10,10 @@ from psycopg_pool import ConnectionPool
 from deploy.settings import Settings
 from storage.db import make_pool
 from storage.rawstore import RawStore
+from workers.normalize import SiteRules
+from workers.site_rules import load_site_rules
+
+log = logging.getLogger(__name__)
 
 
 @cache
@@ -26,3 +31,14 @@ def pool() -> ConnectionPool:
 def raw_store() -> RawStore:
     s = settings()
     return RawStore.connect(s.s3_endpoint, s.s3_access_key, s.s3_secret_key, s.s3_bucket, s.s3_region)
+
+
+@cache
+def site_rules() -> dict[str, SiteRules]:
+    """Rules per source name, from the sources file. Without the file the generic path serves every page."""
+    path = settings().sources_file
+    try:
+        return load_site_rules(path)
+    except FileNotFoundError:
+        log.warning("sources file %s not found: normalizing without site rules", path)
+        return {}

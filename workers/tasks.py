@@ -39,6 +39,7 @@ def normalize(
         fetched_at=fetched_at,
         source=source,
         content_type=content_type,
+        rules=resources.site_rules().get(source or ""),
         max_bytes=resources.settings().max_page_bytes,
     )
     return outcome.status

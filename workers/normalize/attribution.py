@@ -1,0 +1,82 @@
+"""Who says it: cited sources in the text, a wire dateline at its start and the agency signature at its end."""
+
+from __future__ import annotations
+
+import re
+
+from workers.normalize.record import Dateline
+
+# A name as news text prints it: «Quoted», "Quoted", or one or two capitalised words (Autonews.ru, ТАСС,
+# Российская газета is quoted or not found).
+_NAME = r"(?P<name>«[^»]{2,50}»|\"[^\"]{2,50}\"|[A-ZА-ЯЁ][\w-]*(?:\.[a-zа-я]{2,6})?(?:\s[A-ZА-ЯЁ][\w-]*)?)"
+_MEDIA = (
+    r"(?:(?:издани[еяю]|агентств[оа]|информагентств[оа]|газет[аыу]|портал[а]?|телеканал[а]?|сайт[а]?|журнал[а]?"
+    r"|аналитического|информационного)\s+)*"
+)
+CITED_PATTERNS: dict[str, re.Pattern[str]] = {
+    name: re.compile(rx)
+    for name, rx in {
+        "ru-before": r"(?i:по данным|по информации|по сведениям|согласно данным|сообщает|сообщают|сообщил[аио]?"
+        r"|передает|передаёт|пишет|пишут|информирует|уточнял[аио]?|уточняет|со ссылкой на|по словам источника"
+        r"|собеседник|рассказал[аи]? изданию)\s+" + _MEDIA + _NAME,
+        "ru-after": _NAME + r",?\s+(?:пишет|писала?|писало|сообщает|сообщила?|сообщило|передает|передаёт|уточняет)\b",
+        "en": r"(?i:according to|reported by|citing|told)\s+(?:the\s+)?" + _NAME,
+    }.items()
+}
+# Words that look like names at a sentence start but are not sources.
+_NOT_SOURCES = {"Как", "При", "Это", "Также", "The", "This", "He", "She", "They", "It", "Об", "По", "В", "На"}
+
+DATELINE_PATTERNS = (
+    # МОСКВА (Маркет Репорт) -- ...   /   MOSCOW, Jan 17 (Reuters) - ...
+    re.compile(
+        r"^(?P<place>[A-ZА-ЯЁ][A-ZА-ЯЁ .'-]{1,40}?)(?:,\s*[^()\n]{1,25}?)?\s*(?:\((?P<agency>[^)]{2,40})\))?"
+        r"\s*(?:--|—|–|-)\s+"
+    ),
+    # МОСКВА, 17 января. /ТАСС/.
+    re.compile(r"^(?P<place>[A-ZА-ЯЁ][A-ZА-ЯЁ .-]{1,40}?),\s*[^/\n]{1,25}?\s*/(?P<agency>[^/\n]{2,40})/\.?\s*"),
+)
+SIGNATURE_LINE = re.compile(r"^(?:[A-ZА-ЯЁ]{2,10}(?:[ -][A-ZА-ЯЁ]{2,10})?|(?:©|\(c\))\s*\S.{0,30})$")
+SIGNATURE_TAIL = re.compile(r"(?<=[.!?»\"])\s+(?P<sig>[A-ZА-ЯЁ]{2,6})$")
+_LOWER_PARTICLES = {"На", "Де", "Ла", "Ле", "Дю", "Упон", "Upon", "On", "De", "La"}
+
+
+def cited_sources(text: str) -> list[str]:
+    found: dict[str, str] = {}
+    for pattern in CITED_PATTERNS.values():
+        for match in pattern.finditer(text):
+            name = match.group("name").strip('«»"').rstrip(".,")
+            if name in _NOT_SOURCES or len(name) < 2:
+                continue
+            found.setdefault(name.casefold(), name)
+    return list(found.values())
+
+
+def split_dateline(text: str) -> tuple[Dateline | None, str]:
+    """(dateline, text without it). Only an all-capitals place at the very start counts."""
+    for pattern in DATELINE_PATTERNS:
+        match = pattern.match(text)
+        if not match:
+            continue
+        place = match.group("place").strip(" ,")
+        letters = [c for c in place if c.isalpha()]
+        if len(letters) < 3 or not all(c.isupper() for c in letters):
+            continue
+        agency = (match.group("agency") or "").strip() or None
+        return Dateline(text=match.group(0).strip(), place=_place_name(place), agency=agency), text[match.end() :]
+    return None, text
+
+
+def split_signature(text: str) -> tuple[str | None, str]:
+    """(agency signature, text without it): a last line such as `MRC` or `© Reuters`, or a trailing `MRC`."""
+    head, _, last = text.rpartition("\n")
+    if head and SIGNATURE_LINE.match(last.strip()):
+        return last.strip().lstrip("©").removeprefix("(c)").strip(), head
+    match = SIGNATURE_TAIL.search(text)
+    if match:
+        return match.group("sig"), text[: match.start()]
+    return None, text
+
+
+def _place_name(place: str) -> str:
+    words = re.split(r"([ -])", place.title())
+    return "".join(w.lower() if i and w in _LOWER_PARTICLES else w for i, w in enumerate(words))

@@ -1,0 +1,99 @@
+"""Photo credits and images: `Фото: ТАСС / Иван Иванов`, `Photo: Reuters`, figcaptions, schema.org creditText."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+from urllib.parse import urljoin
+
+from lxml import etree
+
+from workers.normalize.record import Image
+from workers.normalize.scope import class_words, short_texts
+from workers.normalize.text import clean_line, element_text
+
+# "Фото: X", "Фото — X", "Photo by X", "Источник фото: X" ... the credit is what follows.
+CREDIT_PREFIX = re.compile(
+    r"(?:^|(?<=[\s.(]))(?:фото(?:графия)?(?: и видео)?|источник фото|иллюстрация|кадр|скриншот|photo(?:graph)?s?"
+    r"|image|picture|illustration)\s*(?:by\b|:|—|–|-)\s*(?P<credit>[^()\n]{2,80}?)\s*\)?\s*\.?$",
+    re.IGNORECASE,
+)
+COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright)\s*(?P<credit>.{2,80})$", re.IGNORECASE)
+CREDIT_CLASS = re.compile(r"credit|copyright|photo-?source|photo__source|image-?source|photographer|author-photo")
+
+
+def credit_from_text(text: str) -> tuple[str | None, str]:
+    """(credit, text before it): "Площадь. Фото: ТАСС / Иван Иванов" -> ("ТАСС / Иван Иванов", "Площадь.")."""
+    match = CREDIT_PREFIX.search(text)
+    if match:
+        return _tidy(match.group("credit")), text[: match.start()].strip(" ,(")
+    match = COPYRIGHT.match(text)
+    if match:
+        return _tidy(match.group("credit")), ""
+    return None, text
+
+
+def credits_in_scope(scope: etree._Element) -> list[tuple[etree._Element, str]]:
+    """Credits printed on the page: credit elements, then any short line that reads as a credit."""
+    found: list[tuple[etree._Element, str]] = []
+    seen: set[int] = set()
+    for element, text in short_texts(scope, limit=200):
+        credit, _ = credit_from_text(text)
+        if credit is None and CREDIT_CLASS.search(class_words(element)) and len(text) <= 80:
+            credit = _tidy(text)
+        if credit and not any(id(a) in seen for a in element.iterancestors()):
+            seen.add(id(element))
+            found.append((element, credit))
+    return found
+
+
+def credits_in_json_ld(image: Any) -> list[str]:
+    """schema.org ImageObject (or a list of them): creditText, copyrightHolder, author."""
+    images = image if isinstance(image, list) else [image]
+    found = []
+    for item in images:
+        if not isinstance(item, dict):
+            continue
+        for key in ("creditText", "copyrightHolder", "author"):
+            value = item.get(key)
+            value = value.get("name") if isinstance(value, dict) else value
+            if isinstance(value, str) and value.strip():
+                found.append(_tidy(value))
+                break
+    return found
+
+
+def images_in_scope(scope: etree._Element, base_url: str) -> list[Image]:
+    """Each picture of the article with its caption and credit (from its figure or the element around it)."""
+    images: list[Image] = []
+    for img in scope.iter("img"):
+        src = img.get("src") or img.get("data-src") or img.get("data-lazy-src")
+        if not src or src.startswith("data:"):
+            continue
+        holder = _holder(img)
+        caption, credit = None, None
+        if holder is not None:
+            caption_el = next(iter(holder.iter("figcaption")), None)
+            text = element_text(caption_el) if caption_el is not None else ""
+            for part in holder.iter(etree.Element):
+                if part is not img and CREDIT_CLASS.search(class_words(part)):
+                    credit = credit_from_text(element_text(part))[0] or _tidy(element_text(part))
+                    text = text.replace(element_text(part), "").strip()
+            if not credit and text:
+                credit, text = credit_from_text(text)
+            caption = text or None
+        images.append(Image(url=urljoin(base_url, src.strip()), caption=caption, credit=credit))
+    return images
+
+
+def _holder(img: etree._Element) -> etree._Element | None:
+    for ancestor in img.iterancestors():
+        if ancestor.tag == "figure" or re.search(r"photo|image|picture|img|media", class_words(ancestor)):
+            return ancestor
+        if ancestor.tag in ("article", "body", "main"):
+            break
+    return None
+
+
+def _tidy(credit: str) -> str:
+    return clean_line(credit).strip(" .,;:()")

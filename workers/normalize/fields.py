@@ -1,0 +1,292 @@
+"""One function per metadata field. Each tries its sources in order of trust and says which one answered:
+site rule, then JSON-LD, then <meta>, then microdata, then page elements, then text patterns."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import datetime, tzinfo
+from typing import Any
+
+from lxml import etree
+
+from workers.normalize.credits import credit_from_text, credits_in_json_ld, credits_in_scope
+from workers.normalize.dates import parse_date_text, parse_iso
+from workers.normalize.markup import Markup, itemprop_values, names
+from workers.normalize.rules import RuleVersion
+from workers.normalize.scope import class_words, short_texts
+from workers.normalize.text import clean_line, element_text
+from workers.normalize.views import VIEWS_WORDS, parse_views
+
+PUBLISHED_META = ("article:published_time", "og:article:published_time", "datepublished", "pubdate", "publishdate",
+                  "date", "dc.date.issued", "dcterms.created", "parsely-pub-date", "sailthru.date")  # fmt: skip
+MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified")
+DATE_CLASS = re.compile(r"date|time|publish|posted|pubdate|created")
+MODIFIED_LABEL = re.compile(
+    r"^(?:обновлено|обновлен[аоы]?|изменено|последнее обновление|updated|last updated|modified)\b", re.IGNORECASE
+)
+VIEWS_CLASS = re.compile(r"view|counter|hits|\beye\b|prosmotr|reads|stat-?read")
+AUTHOR_CLASS = re.compile(r"author|byline|writer")
+AUTHOR_PREFIX = re.compile(r"^(?:(?:автор[ыа]?|текст|материал подготовил[аи]?)\s*[:—-]|(?:written |posted )?by\b)\s*",
+                           re.IGNORECASE)  # fmt: skip
+RUBRIC_CLASS = re.compile(r"rubric|category|section|kicker|heading-tag|cat\b|рубрика")
+TAGS_CLASS = re.compile(r"tags|keywords|теги|topics")
+
+
+@dataclass
+class Context:
+    """What every field reader may look at, plus the elements it used (removed before body extraction)."""
+
+    root: etree._Element
+    scope: etree._Element
+    markup: Markup
+    rule: RuleVersion | None
+    zone: tzinfo
+    fetched_at: datetime | None
+    used: list[etree._Element] = field(default_factory=list)
+
+    def rule_elements(self, name: str) -> list[etree._Element]:
+        return self.rule.select(name, self.root) if self.rule else []
+
+
+Found = tuple[Any, str]  # (value, provenance)
+
+
+def title(ctx: Context) -> Found | None:
+    for element in ctx.rule_elements("title"):
+        return element_text(element), ctx.rule.via("title") if ctx.rule else ""
+    for element in ctx.scope.iter("h1"):
+        text = element_text(element)
+        if text:
+            return text, "html:h1"
+    headline = ctx.markup.ld("headline")
+    if isinstance(headline, str) and headline.strip():
+        return clean_line(headline), "json-ld:headline"
+    found = ctx.markup.first_meta("og:title", "twitter:title")
+    if found:
+        return clean_line(found[1]), f"meta:{found[0]}"
+    text = ctx.root.findtext(".//title")
+    if text and text.strip():
+        return re.split(r"\s+[|—–-]\s+", clean_line(text))[0], "html:title"
+    return None
+
+
+def published(ctx: Context) -> Found | None:
+    return _timestamp(ctx, "published", "datePublished", PUBLISHED_META, modified=False)
+
+
+def modified(ctx: Context) -> Found | None:
+    return _timestamp(ctx, "modified", "dateModified", MODIFIED_META, modified=True)
+
+
+def _timestamp(ctx: Context, rule_name: str, ld_key: str, meta_keys: tuple[str, ...], modified: bool) -> Found | None:
+    for element in ctx.rule_elements(rule_name):
+        value = _rule_date(ctx, element_text(element) or element.get("datetime", ""))
+        if value:
+            ctx.used.append(element)
+            return value, ctx.rule.via(rule_name) if ctx.rule else ""
+    raw = ctx.markup.ld(ld_key)
+    if isinstance(raw, str) and (value := parse_iso(raw, ctx.zone)):
+        return value, f"json-ld:{ld_key}"
+    for key in meta_keys:
+        for raw in ctx.markup.meta.get(key, ()):
+            if value := parse_iso(raw, ctx.zone):
+                return value, f"meta:{key}"
+    for element, raw in itemprop_values(ctx.root, ld_key):
+        if value := parse_iso(raw, ctx.zone):
+            ctx.used.append(element)
+            return value, f"microdata:{ld_key}"
+    return _printed_date(ctx, modified)
+
+
+def _printed_date(ctx: Context, modified: bool) -> Found | None:
+    """A <time datetime> or a printed date near the headline. Text dates inside paragraphs are not read:
+    "переговоры прошли 29 октября" is not a publication date."""
+    candidates: list[tuple[etree._Element, str]] = []
+    for element, text in short_texts(ctx.scope):
+        labelled_modified = bool(MODIFIED_LABEL.match(text))
+        if labelled_modified != modified:
+            continue
+        if element.tag == "time" and element.get("datetime"):
+            value = parse_iso(element.get("datetime", ""), ctx.zone)
+            if value:
+                ctx.used.append(element)
+                return value, "html:time[datetime]"
+        if element.tag != "p" or DATE_CLASS.search(class_words(element)):
+            candidates.append((element, MODIFIED_LABEL.sub("", text)))
+    # A dated element first (class says date/time), then any short line that holds a date.
+    candidates.sort(key=lambda c: not DATE_CLASS.search(class_words(c[0])))
+    for element, text in candidates:
+        found = parse_date_text(
+            text, zone=ctx.zone, now=ctx.fetched_at, fallback=bool(DATE_CLASS.search(class_words(element)))
+        )
+        if found:
+            ctx.used.append(element)
+            suffix = "" if found.has_time else " (date only)"
+            return found.value, f"text-pattern:{found.pattern}{suffix}"
+    return None
+
+
+def _rule_date(ctx: Context, text: str) -> datetime | None:
+    if ctx.rule and ctx.rule.date_format:
+        try:
+            value = datetime.strptime(text.strip(), ctx.rule.date_format)
+        except ValueError:
+            pass
+        else:
+            return value if value.tzinfo else value.replace(tzinfo=ctx.zone)
+    found = parse_date_text(text, zone=ctx.zone, now=ctx.fetched_at)
+    return found.value if found else None
+
+
+def views(ctx: Context) -> Found | None:
+    for element in ctx.rule_elements("views"):
+        count = parse_views(element_text(element))
+        if count is not None:
+            ctx.used.append(element)
+            return count, ctx.rule.via("views") if ctx.rule else ""
+    stats = ctx.markup.ld("interactionStatistic")
+    for stat in stats if isinstance(stats, list) else [stats]:
+        if isinstance(stat, dict) and re.search(r"View|Watch|Read", str(stat.get("interactionType", "View"))):
+            count = parse_views(str(stat.get("userInteractionCount", "")))
+            if count is not None:
+                return count, "json-ld:interactionStatistic"
+    counters = [*itemprop_values(ctx.root, "userInteractionCount"), *itemprop_values(ctx.root, "interactionCount")]
+    for _element, raw in counters:
+        count = parse_views(raw.split(":")[-1])
+        if count is not None:
+            return count, "microdata:interactionStatistic"
+    found = ctx.markup.first_meta("userinteractioncount", "interactioncount")
+    if found and (count := parse_views(found[1].split(":")[-1])) is not None:
+        return count, f"meta:{found[0]}"
+    labelled: Found | None = None
+    for element, text in short_texts(ctx.scope, limit=60):
+        words = (
+            class_words(element)
+            + " "
+            + (element.get("title") or "").lower()
+            + (element.get("aria-label") or "").lower()
+        )
+        if VIEWS_CLASS.search(words) or VIEWS_WORDS.search(words):
+            count = parse_views(text)
+            if count is not None:
+                ctx.used.append(element)
+                return count, "html:views-element"
+        if labelled is None and element.tag != "p" and (count := parse_views(text, labelled=True)) is not None:
+            ctx.used.append(element)
+            labelled = (count, "text-pattern:views")
+    return labelled
+
+
+def photo_credits(ctx: Context) -> Found | None:
+    from_rule = [(el, element_text(el)) for el in ctx.rule_elements("credits")]
+    if from_rule:
+        ctx.used.extend(el for el, _ in from_rule)
+        values = [credit_from_text(text)[0] or text.strip(" .") for _, text in from_rule]
+        return _unique(values), ctx.rule.via("credits") if ctx.rule else ""
+    found: list[str] = []
+    via = None
+    image = ctx.markup.ld("image")
+    if image is not None and (in_ld := credits_in_json_ld(image)):
+        found.extend(in_ld)
+        via = "json-ld:image"
+    in_page = credits_in_scope(ctx.scope)
+    if in_page:
+        ctx.used.extend(el for el, _ in in_page)
+        found.extend(credit for _, credit in in_page)
+        via = via or "text-pattern:credit"
+    return (_unique(found), via) if found and via else None
+
+
+def authors(ctx: Context) -> Found | None:
+    from_rule = [element_text(el) for el in ctx.rule_elements("authors")]
+    if from_rule:
+        return _split_names(from_rule), ctx.rule.via("authors") if ctx.rule else ""
+    in_ld = names(ctx.markup.ld("author"))
+    if in_ld:
+        return _split_names(in_ld), "json-ld:author"
+    for key in ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author"):
+        values = [v for v in ctx.markup.meta.get(key, ()) if v.strip() and not v.startswith("http")]
+        if values:
+            return _split_names(values), f"meta:{key}"
+    in_microdata = []
+    for element, raw in itemprop_values(ctx.scope, "author"):
+        name = next((v for _, v in itemprop_values(element, "name")), raw)
+        in_microdata.append(name)
+        ctx.used.append(element)
+    if in_microdata:
+        return _split_names(in_microdata), "microdata:author"
+    for element, text in short_texts(ctx.scope, limit=80):
+        if (
+            AUTHOR_CLASS.search(class_words(element))
+            or "author" in (element.get("rel") or "")
+            or AUTHOR_PREFIX.match(text)
+        ):
+            value = re.split(r"\s+[·|•]\s+", AUTHOR_PREFIX.sub("", text))[0]
+            if value and len(value) <= 60 and not re.search(r"\d{2}", value):
+                ctx.used.append(element)
+                return _split_names([value]), "html:byline"
+    return None
+
+
+def rubric(ctx: Context) -> Found | None:
+    for element in ctx.rule_elements("rubric"):
+        ctx.used.append(element)
+        return element_text(element), ctx.rule.via("rubric") if ctx.rule else ""
+    section = ctx.markup.ld("articleSection")
+    if isinstance(section, list):
+        section = section[0] if section else None
+    if isinstance(section, str) and section.strip():
+        return clean_line(section), "json-ld:articleSection"
+    found = ctx.markup.first_meta("article:section")
+    if found:
+        return clean_line(found[1]), f"meta:{found[0]}"
+    for element, raw in itemprop_values(ctx.scope, "articleSection"):
+        ctx.used.append(element)
+        return clean_line(raw), "microdata:articleSection"
+    for link in ctx.scope.xpath(".//a[contains(concat(' ', @rel, ' '), ' category ')]"):
+        ctx.used.append(link)
+        return element_text(link), "html:rel=category"
+    for element, text in short_texts(ctx.scope, limit=40):
+        if RUBRIC_CLASS.search(class_words(element)) and not re.search(r"\d", text):
+            ctx.used.append(element)
+            return text, "html:rubric-element"
+    return None
+
+
+def tags(ctx: Context) -> Found | None:
+    from_rule = [element_text(el) for el in ctx.rule_elements("tags")]
+    if from_rule:
+        return _unique(from_rule), ctx.rule.via("tags") if ctx.rule else ""
+    in_meta = ctx.markup.meta.get("article:tag")
+    if in_meta:
+        return _unique(in_meta), "meta:article:tag"
+    keywords = ctx.markup.ld("keywords")
+    if keywords:
+        values = keywords if isinstance(keywords, list) else str(keywords).split(",")
+        return _unique([str(v) for v in values]), "json-ld:keywords"
+    links = ctx.scope.xpath(".//a[contains(concat(' ', @rel, ' '), ' tag ')][not(contains(@rel, 'category'))]")
+    if links:
+        ctx.used.extend(links)
+        return _unique([element_text(a) for a in links]), "html:rel=tag"
+    for element in ctx.scope.iter(etree.Element):
+        if TAGS_CLASS.search(class_words(element)):
+            values = [element_text(a) for a in element.iter("a")]
+            if values:
+                ctx.used.append(element)
+                return _unique(values), "html:tags-element"
+    return None
+
+
+def _unique(values: list[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for value in values:
+        value = clean_line(value).strip(" .,;#")
+        if value:
+            seen.setdefault(value.casefold(), value)
+    return list(seen.values())
+
+
+def _split_names(values: list[str]) -> list[str]:
+    parts = [p for v in values for p in re.split(r",\s*|\s+(?:и|and)\s+", clean_line(v))]
+    return _unique(parts)

@@ -1,0 +1,215 @@
+"""Raw page -> article record, as a pure function (no I/O): the Celery task and the `extract` command are
+thin adapters over `normalize_page`.
+
+Order matters: structured data is read first (JSON-LD lives in <script>), then boilerplate blocks are
+dropped, the article's scope is found and each field read inside it; the elements that served as
+metadata are removed and the main text is extracted from what is left (trafilatura, or the site rule's
+body selector). The page is decoded once and parsed once; every step shares that tree.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from collections.abc import Callable
+from datetime import datetime, tzinfo
+from urllib.parse import urljoin, urlsplit
+
+import lxml.html
+import trafilatura
+from lxml import etree
+
+from workers.normalize import fields
+from workers.normalize.attribution import cited_sources, split_dateline, split_signature
+from workers.normalize.credits import credit_from_text, images_in_scope
+from workers.normalize.dates import MOSCOW, UTC, zone_named
+from workers.normalize.decode import check_size_and_type, decode_html, gunzip_if_compressed
+from workers.normalize.markup import read_markup
+from workers.normalize.record import ArticleRecord, Image, NormalizeError
+from workers.normalize.rules import SiteRules
+from workers.normalize.scope import article_scope, drop_boilerplate, remove
+from workers.normalize.text import clean_line, clean_text, cyrillic_share, element_text
+
+DEFAULT_MAX_BYTES = 10 * 1024 * 1024
+_LOOKS_LIKE_HTML = re.compile(r"<(?:html|head|body|p|div|article|h1|title)\b", re.IGNORECASE)
+_BODY_BLOCKS = {"p", "h2", "h3", "h4", "li", "blockquote", "pre"}
+
+
+def normalize_page(
+    body: bytes,
+    *,
+    url: str,
+    content_type: str | None = None,
+    fetched_at: datetime | None = None,
+    rules: SiteRules | None = None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> ArticleRecord:
+    """HTML bytes (plain or gzip) + URL + fetch time + optional site rules -> the article record.
+    Raises NormalizeError, and only that, for a page that cannot become one."""
+    check_size_and_type(body, content_type, max_bytes)
+    body = gunzip_if_compressed(body, max_bytes)
+    html, _ = decode_html(body, content_type)
+    if not _LOOKS_LIKE_HTML.search(html[:20000]):
+        raise NormalizeError(f"not HTML: no HTML tags in the first 20000 characters (type {content_type!r})")
+    root = _parse(html)
+    try:
+        return _extract(root, url, fetched_at, rules)
+    except NormalizeError:
+        raise
+    except (ValueError, TypeError, LookupError, RecursionError, etree.LxmlError) as exc:
+        # Mangled markup can trip any library underneath; the operator gets a reason, the worker goes on.
+        raise NormalizeError(f"extraction failed: {type(exc).__name__}: {exc}") from exc
+
+
+def _extract(root: etree._Element, url: str, fetched_at: datetime | None, rules: SiteRules | None) -> ArticleRecord:
+    markup = read_markup(root)
+    rule = rules.for_date(fetched_at) if rules else None
+    drop_boilerplate(root, rule.drop_xpaths() if rule else ())
+    scope = article_scope(root)
+    language, language_via = _declared_language(root, markup.ld("inLanguage"))
+    zone = _zone(rules, language, scope)
+    ctx = fields.Context(root, scope, markup, rule, zone, fetched_at)
+    provenance: dict[str, str] = {}
+
+    def read(name: str, reader: Callable[[fields.Context], fields.Found | None]) -> object:
+        found = reader(ctx)
+        if found is None:
+            return None
+        provenance[name] = found[1]
+        return found[0]
+
+    title = read("title", fields.title)
+    published_at = read("published_at", fields.published)
+    modified_at = read("modified_at", fields.modified)
+    views = read("views", fields.views)
+    credits = read("photo_credits", fields.photo_credits) or []
+    authors = read("authors", fields.authors) or []
+    rubric = read("rubric", fields.rubric)
+    tags = read("tags", fields.tags) or []
+    images = _images_with_credits(images_in_scope(scope, url), list(credits))
+
+    for element in ctx.used:
+        if len(element.text_content()) <= 200 and not element.xpath("ancestor-or-self::h1"):
+            remove(element)
+    text, body_via = _body(root, url, rule)
+    provenance["text"] = body_via
+    text = _strip_non_body_lines(text, title if isinstance(title, str) else None, list(credits), rubric)
+    dateline, text = split_dateline(text)
+    agency, text = split_signature(text)
+    if dateline:
+        provenance["dateline"] = "text-pattern:dateline"
+    if agency:
+        provenance["agency"] = "text-pattern:signature"
+    if not text.strip():
+        raise NormalizeError("no article text found")
+    cited = cited_sources(text)
+    if cited:
+        provenance["cited_sources"] = "text-pattern:cited"
+    if language is None:
+        language, language_via = ("ru" if cyrillic_share(text) > 0.3 else "en"), "detected:script"
+    provenance["language"] = language_via
+    return ArticleRecord(
+        url=canonical_url(root, url),
+        title=title if isinstance(title, str) else None,
+        text=text,
+        published_at=published_at if isinstance(published_at, datetime) else None,
+        modified_at=modified_at if isinstance(modified_at, datetime) else None,
+        language=language,
+        content_hash=hashlib.sha256(f"{title}\n{text}".encode()).hexdigest(),
+        views=views if isinstance(views, int) else None,
+        photo_credits=tuple(credits),
+        images=tuple(images),
+        authors=tuple(authors),
+        rubric=rubric if isinstance(rubric, str) else None,
+        tags=tuple(tags),
+        cited_sources=tuple(cited),
+        dateline=dateline,
+        agency=agency,
+        provenance=provenance,
+    )
+
+
+def canonical_url(tree: etree._Element, url: str) -> str:
+    """<link rel=canonical> when it points at the same host, else the fetched URL."""
+    for href in tree.xpath("//link[@rel='canonical']/@href"):
+        candidate = urljoin(url, str(href).strip())
+        if urlsplit(candidate).netloc == urlsplit(url).netloc:
+            return candidate
+    return url
+
+
+def _parse(html: str) -> etree._Element:
+    try:
+        root = lxml.html.document_fromstring(html)
+    except (etree.ParserError, ValueError) as exc:
+        raise NormalizeError(f"unparseable HTML: {exc}") from exc
+    if root is None:
+        raise NormalizeError("unparseable HTML: empty document")
+    return root
+
+
+def _declared_language(root: etree._Element, in_ld: object) -> tuple[str | None, str]:
+    candidates = (
+        (root.get("lang") or root.get("xml:lang"), "html:lang"),
+        (next(iter(root.xpath("//meta[@http-equiv='content-language']/@content")), None), "meta:content-language"),
+        (next(iter(root.xpath("//meta[@property='og:locale']/@content")), None), "meta:og:locale"),
+        (in_ld if isinstance(in_ld, str) else None, "json-ld:inLanguage"),
+    )
+    for value, via in candidates:
+        if value and re.match(r"^[a-zA-Z]{2}", str(value).strip()):
+            return re.split(r"[-_]", str(value).strip())[0].lower(), via
+    return None, ""
+
+
+def _zone(rules: SiteRules | None, language: str | None, scope: etree._Element) -> tzinfo:
+    """The site's zone from its rules; Moscow for Russian pages when nothing says otherwise; else UTC."""
+    configured = zone_named(rules.timezone) if rules else None
+    if configured:
+        return configured
+    if language == "ru" or (language is None and cyrillic_share(scope.text_content()) > 0.3):
+        return MOSCOW
+    return UTC
+
+
+def _body(root: etree._Element, url: str, rule: fields.RuleVersion | None) -> tuple[str, str]:
+    if rule:
+        elements = rule.select("body", root)
+        if elements:
+            blocks = [element_text(b) for el in elements for b in el.iter(*_BODY_BLOCKS)]
+            text = "\n".join(b for b in blocks if b) or "\n".join(element_text(el) for el in elements)
+            return clean_text(text), rule.via("body")
+    doc = trafilatura.bare_extraction(
+        root,
+        url=url,
+        with_metadata=False,
+        include_comments=False,
+        include_tables=False,
+        include_images=False,
+        favor_precision=True,
+    )
+    text = (doc.text if doc is not None else "") or ""
+    return clean_text(text), "trafilatura"
+
+
+def _strip_non_body_lines(text: str, title: str | None, credits: list[str], rubric: object) -> str:
+    """Lines that are metadata, not article text: the headline repeated, credit lines, the rubric."""
+    lines = text.split("\n")
+    if title and lines and clean_line(lines[0]) == title:
+        lines = lines[1:]
+    kept = []
+    for line in lines:
+        credit, rest = credit_from_text(line)
+        if credit and not rest and len(line) <= 120:
+            continue
+        if line == rubric or line in credits:
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def _images_with_credits(images: list[Image], credits: list[str]) -> list[Image]:
+    """An image without its own credit takes the article's only credit, as one credit line under one
+    photo is the common layout."""
+    if len(credits) != 1:
+        return images
+    return [img if img.credit else Image(img.url, img.caption, credits[0]) for img in images]

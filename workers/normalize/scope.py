@@ -1,0 +1,130 @@
+"""Where the article is: boilerplate blocks dropped, then the element that holds the article found.
+
+Everything read from page text (dates, views, credits) is read inside that scope only, after teaser and
+related-news blocks are gone, so a teaser's date or view count can never become the article's.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+
+from lxml import etree
+
+from workers.normalize.text import clean_line
+
+# Tags that never hold article text. <header>/<footer> only outside the article: inside it they carry
+# the date, byline and tags.
+DROP_TAGS = ("nav", "aside", "form", "script", "style", "noscript", "iframe", "template", "button", "select",
+             "textarea", "svg", "object", "embed")  # fmt: skip
+PAGE_CHROME_XPATH = "//header[not(ancestor::article)] | //footer[not(ancestor::article)]"
+
+# A class or id made of one of these words (between -, _ or spaces) marks a block that is not the article.
+BOILERPLATE_NAME = re.compile(
+    r"(?:^|[-_\s])(?:related|relap|teasers?|recommend\w*|popular|most-?read|most-?popular|similar|share|sharing"
+    r"|social|subscribe|subscription|newsletters?|comments?|banners?|adfox|advert\w*|ads?|adv|sidebar|promo"
+    r"|sponsored|partners?|incut|read-?also|read-?more|see-?also|more-?news|week-?news|widgets?|cookies?"
+    r"|paywall|breadcrumbs?|pager|pagination|print|rates|weather|topline)(?:$|[-_\s])",
+    re.IGNORECASE,
+)
+# Headings of blocks that list other articles; the block under such a heading is dropped whole.
+RELATED_HEADING = re.compile(
+    r"^(?:главные новости.*|читайте (?:также|ещё|еще|по теме).*|похожие (?:новости|материалы|записи|статьи)"
+    r"|новости по теме|по теме|материалы по теме|самое (?:читаемое|популярное|обсуждаемое|интересное)"
+    r"|популярное|последние новости|другие новости|лента новостей|смотрите также|новости партн[её]ров|главное"
+    r"|выбор редакции|related.*|read (?:more|also|next).*|more from.*|more stories|most (?:read|popular|viewed)"
+    r"|latest (?:news|stories|headlines)|you (?:may|might) also like|recommended.*|top stories|editor'?s picks"
+    r"|comments?(?: \(\d+\))?|комментари[иея](?: \(\d+\))?)[:.]?$",
+    re.IGNORECASE,
+)
+# An inline "read also" line inside the text: the line goes, the text around it stays.
+INLINE_PROMO = re.compile(r"^(?:читайте также|читайте по теме|см\. также|read (?:also|more)|see also)\s*[:.—-]",
+                          re.IGNORECASE)  # fmt: skip
+HEADING_TAGS = {"h2", "h3", "h4", "h5", "h6"}
+
+SCOPE_XPATHS = (
+    "//*[@itemprop='articleBody']/ancestor::article[1]",
+    "//article[.//h1]",
+    "//*[contains(@itemtype, 'Article')][.//h1]",
+    "//*[@itemprop='articleBody']/..",
+    "//main[.//h1]",
+)
+_INLINE = {"a", "span", "b", "i", "em", "strong", "time", "small", "sup", "sub", "br", "img", "abbr", "u", "font"}
+
+
+def drop_boilerplate(root: etree._Element, extra_xpaths: Iterable[str] = ()) -> None:
+    """Remove, in place, every block that is not part of any article. `extra_xpaths` come from site rules."""
+    doomed: list[etree._Element] = []
+    doomed.extend(root.iter(*DROP_TAGS))
+    doomed.extend(root.xpath(PAGE_CHROME_XPATH))
+    for element in root.iter(etree.Element):
+        if element.tag == "body" or element.tag == "html":
+            continue
+        names = f"{element.get('class', '')} {element.get('id', '')}"
+        if names.strip() and BOILERPLATE_NAME.search(names) and not _holds_article(element):
+            doomed.append(element)
+        elif element.tag in HEADING_TAGS or (element.tag in ("b", "strong", "div") and len(element) == 0):
+            text = clean_line(element.text_content())
+            if 0 < len(text) <= 60 and RELATED_HEADING.match(text):
+                parent = element.getparent()
+                block = parent if parent is not None and not _holds_article(parent) else element
+                doomed.append(block)
+        elif element.tag in ("p", "div") and INLINE_PROMO.match(clean_line(element.text_content())[:40]):
+            doomed.append(element)
+    for xpath in extra_xpaths:
+        doomed.extend(root.xpath(xpath))
+    for element in doomed:
+        remove(element)
+
+
+def remove(element: etree._Element) -> None:
+    """Drop an element but keep its tail text (the text after it belongs to its parent)."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if tail and tail.strip():
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def _holds_article(element: etree._Element) -> bool:
+    if element.tag in ("body", "html", "article", "main"):
+        return True
+    return bool(element.xpath(".//h1 | .//*[@itemprop='articleBody'] | .//article"))
+
+
+def article_scope(root: etree._Element) -> etree._Element:
+    """The smallest element that holds the headline and the text; the whole body when unsure."""
+    for xpath in SCOPE_XPATHS:
+        found = root.xpath(xpath)
+        if found:
+            return found[0]
+    body = root.find("body")
+    heading = next(iter(root.xpath("//h1")), None)
+    element = heading
+    while element is not None and element is not body:
+        if len(element.text_content()) >= 400:
+            return element
+        element = element.getparent()
+    return body if body is not None else root
+
+
+def short_texts(scope: etree._Element, limit: int = 120) -> Iterator[tuple[etree._Element, str]]:
+    """Small inline-only elements (date lines, counters, captions, bylines) with their text, in page order."""
+    for element in scope.iter(etree.Element):
+        if element.tag in ("p", "li") and len(element.text_content()) > limit:
+            continue
+        if any(child.tag not in _INLINE for child in element if isinstance(child.tag, str)):
+            continue
+        text = clean_line(element.text_content())
+        if text and len(text) <= limit:
+            yield element, text
+
+
+def class_words(element: etree._Element) -> str:
+    return f"{element.get('class', '')} {element.get('id', '')} {element.get('itemprop', '')}".lower()

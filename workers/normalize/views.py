@@ -1,0 +1,43 @@
+"""View counters as printed -> an integer: `602`, `2 741 просмотр`, `1,2 тыс.`, `12K views`, `Просмотров: 1 100`."""
+
+from __future__ import annotations
+
+import re
+
+_MULTIPLIERS = {"тыс": 1_000, "k": 1_000, "к": 1_000, "млн": 1_000_000, "m": 1_000_000, "м": 1_000_000}
+_NUMBER = re.compile(
+    r"(?<![\d.,])(?P<number>\d{1,3}(?:[ \u00a0\u202f\u2009,.]\d{3})+|\d+(?:[.,]\d+)?)"
+    r"\s*(?P<mult>тыс|млн|[kmкм])?\.?(?![\w])",
+    re.IGNORECASE,
+)
+# A counter label: the number must sit next to one of these words, or be the whole text of a views element.
+VIEWS_WORDS = re.compile(r"просмотр\w*|прочтени\w*|views?\b|reads?\b|показ\w*", re.IGNORECASE)
+
+
+def parse_views(text: str, *, labelled: bool = False) -> int | None:
+    """The count in `text`. With labelled=False the text is a views element's own text (a bare number is
+    fine); with labelled=True the number must come with a views word, as in running text."""
+    text = text.strip()
+    if not text or len(text) > 80:
+        return None
+    if labelled and not VIEWS_WORDS.search(text):
+        return None
+    match = _NUMBER.search(text)
+    if not match:
+        return None
+    return _to_int(match.group("number"), match.group("mult"))
+
+
+def _to_int(number: str, mult: str | None) -> int | None:
+    factor = _MULTIPLIERS.get(mult.lower()) if mult else None
+    if factor:
+        # With a multiplier the comma or dot is decimal: "1,2 тыс." is 1200.
+        compact = re.sub(r"[ \u00a0\u202f\u2009]", "", number).replace(",", ".")
+        try:
+            return round(float(compact) * factor)
+        except ValueError:
+            return None
+    digits = re.sub(r"[ \u00a0\u202f\u2009,.]", "", number)
+    if re.fullmatch(r"\d+[.,]\d{1,2}", number):
+        return None  # "4.5" without a multiplier is a rating, not a count
+    return int(digits) if digits.isdigit() else None
