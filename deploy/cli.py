@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import itertools
 import logging
 import os
 import sys
+from datetime import UTC, datetime
+from pathlib import Path
 
 from deploy.settings import Settings
 
@@ -85,6 +88,50 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_extract(args: argparse.Namespace) -> int:
+    import json
+
+    from workers.extract_files import PageInput, extract_pages, read_input_list
+
+    try:
+        rules = _extract_rules(args)
+        fetched_at = datetime.fromisoformat(args.fetched_at) if args.fetched_at else None
+        if fetched_at and not fetched_at.tzinfo:
+            fetched_at = fetched_at.replace(tzinfo=UTC)
+    except ValueError as exc:  # RulesError, SourcesError and bad --fetched-at are all ValueErrors
+        print(f"newsarchive extract: {exc}", file=sys.stderr)
+        return 2
+    pages = [PageInput(Path(f), url=args.url, fetched_at=fetched_at) for f in args.files]
+    inputs = itertools.chain(pages, read_input_list(Path(args.input_list)) if args.input_list else ())
+    max_bytes = Settings.from_env().max_page_bytes
+    rejected = 0
+    try:
+        for result in extract_pages(inputs, rules=rules, max_bytes=max_bytes):
+            rejected += "error" in result
+            print(json.dumps(result, ensure_ascii=False), flush=False)
+    except ValueError as exc:  # a malformed --input-list line
+        print(f"newsarchive extract: {exc}", file=sys.stderr)
+        return 2
+    return 1 if rejected else 0
+
+
+def _extract_rules(args: argparse.Namespace) -> object:
+    from workers.normalize import load_rules
+
+    if args.rules:
+        return load_rules(Path(args.rules))
+    if not args.source:
+        return None
+    from scrapy_project.sources import load_sources
+    from workers.site_rules import rules_for_source
+
+    sources_file = args.sources_file or Settings.from_env().sources_file
+    source = next((s for s in load_sources(sources_file) if s.name == args.source), None)
+    if source is None:
+        raise ValueError(f"unknown source {args.source!r} in {sources_file}")
+    return rules_for_source(source, sources_file)
+
+
 def cmd_serve_sample_site(args: argparse.Namespace) -> int:
     from deploy.sample_site.server import SampleSiteServer
 
@@ -129,6 +176,22 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--all", action="store_true", help="crawl every source")
     crawl.add_argument("--sources-file")
     crawl.set_defaults(func=cmd_crawl)
+
+    extract = sub.add_parser(
+        "extract",
+        help="normalize saved pages offline and print one JSON record per file",
+        description="Normalize saved HTML files (plain or gzip, as raw objects are stored) with no services "
+        "running; print one JSON object per file (JSON Lines), or {file, url, error} for a rejected page. "
+        "Exits 1 when any page was rejected.",
+    )
+    extract.add_argument("files", nargs="*", metavar="FILE", help="saved pages (.html, .html.gz)")
+    extract.add_argument("--url", help="the URL the page(s) came from (default: the file's own file:// URL)")
+    extract.add_argument("--source", help="apply this source's site rules and time zone (see `newsarchive sources`)")
+    extract.add_argument("--sources-file", help="sources file for --source (default SOURCES_FILE)")
+    extract.add_argument("--rules", help="a site rules file to apply directly (to try one before deploying it)")
+    extract.add_argument("--fetched-at", help="fetch time, ISO 8601 (anchors '2 часа назад'; default file mtime)")
+    extract.add_argument("--input-list", help='JSON Lines of {"file": ..., "url": ...}, one page per line')
+    extract.set_defaults(func=cmd_extract)
 
     serve = sub.add_parser("serve-sample-site", help="serve the sample news site")
     serve.add_argument("--host", default="127.0.0.1")

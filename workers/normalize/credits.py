@@ -28,7 +28,7 @@ def credit_from_text(text: str) -> tuple[str | None, str]:
     if match:
         return _tidy(match.group("credit")), text[: match.start()].strip(" ,(")
     match = COPYRIGHT.match(text)
-    if match:
+    if match and not re.search(r"\d{4}", text):  # "© 2003-2026 Site" is the page's copyright, not a photo's
         return _tidy(match.group("credit")), ""
     return None, text
 

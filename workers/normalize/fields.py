@@ -25,11 +25,11 @@ DATE_CLASS = re.compile(r"date|time|publish|posted|pubdate|created")
 MODIFIED_LABEL = re.compile(
     r"^(?:обновлено|обновлен[аоы]?|изменено|последнее обновление|updated|last updated|modified)\b", re.IGNORECASE
 )
-VIEWS_CLASS = re.compile(r"view|counter|hits|\beye\b|prosmotr|reads|stat-?read")
+VIEWS_CLASS = re.compile(r"view|counter|hits|\beye\b|prosmotr|reads|stat-?read|\bseen\b|watched")
 AUTHOR_CLASS = re.compile(r"author|byline|writer")
 AUTHOR_PREFIX = re.compile(r"^(?:(?:автор[ыа]?|текст|материал подготовил[аи]?)\s*[:—-]|(?:written |posted )?by\b)\s*",
                            re.IGNORECASE)  # fmt: skip
-RUBRIC_CLASS = re.compile(r"rubric|category|section|kicker|heading-tag|cat\b|рубрика")
+RUBRIC_CLASS = re.compile(r"rubric|category|section|kicker|eyebrow|overline|supertitle|tag-?line|label|cat\b")
 TAGS_CLASS = re.compile(r"tags|keywords|теги|topics")
 
 

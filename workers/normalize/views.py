@@ -20,12 +20,25 @@ def parse_views(text: str, *, labelled: bool = False) -> int | None:
     text = text.strip()
     if not text or len(text) > 80:
         return None
-    if labelled and not VIEWS_WORDS.search(text):
-        return None
+    if labelled:
+        return _labelled(text)
     match = _NUMBER.search(text)
     if not match:
         return None
     return _to_int(match.group("number"), match.group("mult"))
+
+
+def _labelled(text: str) -> int | None:
+    """The number next to the views word: "2 603 просмотра" or "Просмотров: 602", not the "2" of
+    "2 часа назад" printed on the same line."""
+    for word in VIEWS_WORDS.finditer(text):
+        before = list(_NUMBER.finditer(text[: word.start()]))
+        if before and not text[before[-1].end() : word.start()].strip(" :"):
+            return _to_int(before[-1].group("number"), before[-1].group("mult"))
+        after = _NUMBER.match(text[word.end() :].lstrip(" :\u00a0"))
+        if after:
+            return _to_int(after.group("number"), after.group("mult"))
+    return None
 
 
 def _to_int(number: str, mult: str | None) -> int | None:
