@@ -52,3 +52,43 @@ def test_unusable_page_becomes_a_failure_row_and_stays_archived(settings: Settin
         assert conn.execute("SELECT count(*) AS n FROM articles").fetchone()["n"] == 0
     assert failure["stage"] == "normalize" and "not HTML" in failure["reason"] and failure["raw_key"] == key
     assert raw_store.get(key) == b"%PDF-1.4 not a page"
+
+
+def test_metadata_is_stored_and_every_fetch_adds_a_views_point(settings: Settings, raw_store: RawStore, pool) -> None:  # type: ignore[no-untyped-def]
+    article = next(a for a in load_site("vologda") if a.slug == "toyota-vozvrashchenie")
+    url = URL_BASE + article_url(article)
+    page = file_for(article_url(article)).read_text(encoding="utf-8")
+    first = archive(raw_store, page.encode(), url)
+    # The next crawl sees the counter grown: a different body, a second raw object.
+    later = page.replace('title="Просмотры">602<', 'title="Просмотры">1 250<')
+    assert later != page
+    second = archive(raw_store, later.encode(), url)
+    t1, t2 = datetime(2026, 1, 17, 10, 0, tzinfo=UTC), datetime(2026, 1, 18, 10, 0, tzinfo=UTC)
+    for key, fetched in ((first, t1), (second, t2), (second, t2), (first, t1)):  # redelivered and late ones too
+        normalize_archived(raw_store, pool, raw_key=key, url=url, fetched_at=fetched.isoformat(), source="vologda")
+    with connect(settings.database_url) as conn:
+        row = conn.execute(
+            "SELECT views, rubric, photo_credits, cited_sources, images, provenance, raw_key, extractor_version"
+            " FROM articles"
+        ).fetchone()
+        points = conn.execute("SELECT observed_at, views FROM article_views ORDER BY observed_at").fetchall()
+    assert row["views"] == 1250 and row["raw_key"] == second  # the latest fetch wins, whatever the order
+    assert row["rubric"] == "Авто" and row["photo_credits"] == ["Вологда-поиск"]
+    assert row["cited_sources"] == ["Autonews"]
+    assert row["images"][0]["credit"] == "Вологда-поиск"
+    assert row["provenance"]["views"] == "html:views-element" and row["extractor_version"]
+    assert [(p["observed_at"], p["views"]) for p in points] == [(t1, 602), (t2, 1250)]
+
+
+def test_wire_fields_reach_their_columns(settings: Settings, raw_store: RawStore, pool) -> None:  # type: ignore[no-untyped-def]
+    article = next(a for a in load_site("mrc") if a.slug == "0001")
+    url = URL_BASE + article_url(article)
+    key = archive(raw_store, file_for(article_url(article)).read_bytes(), url)
+    normalize_archived(
+        raw_store, pool, raw_key=key, url=url, fetched_at=datetime.now(UTC).isoformat(),
+        content_type="text/html; charset=windows-1251",
+    )  # fmt: skip
+    with connect(settings.database_url) as conn:
+        row = conn.execute("SELECT dateline_place, dateline_agency, agency, body FROM articles").fetchone()
+    assert (row["dateline_place"], row["dateline_agency"], row["agency"]) == ("Москва", "Маркет Репорт", "MRC")
+    assert not row["body"].startswith("МОСКВА") and not row["body"].endswith("MRC")

@@ -37,6 +37,8 @@ def gunzip_if_compressed(body: bytes, max_bytes: int) -> bytes:
         raise NormalizeError(f"corrupt gzip data: {exc}") from exc
     if len(out) > max_bytes:
         raise NormalizeError(f"decompressed body is over the {max_bytes}-byte cap")
+    if not inflater.eof:
+        raise NormalizeError("corrupt gzip data: truncated stream")
     return out
 
 

@@ -288,5 +288,9 @@ def _unique(values: list[str]) -> list[str]:
 
 
 def _split_names(values: list[str]) -> list[str]:
-    parts = [p for v in values for p in re.split(r",\s*|\s+(?:и|and)\s+", clean_line(v))]
-    return _unique(parts)
+    """ "Tom Alvarez and Nina Patel" is two authors; "Staff and wire reports" is one byline."""
+    names = []
+    for value in values:
+        parts = re.split(r",\s*|\s+(?:и|and)\s+", clean_line(value))
+        names.extend(parts if all(p[:1].isupper() for p in parts) else [clean_line(value)])
+    return _unique(names)
