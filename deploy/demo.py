@@ -28,8 +28,8 @@ from storage.migrate import apply_migrations
 from storage.records import ensure_source
 
 LOOK_QUERY = (
-    "SELECT s.name AS source, a.published_at AS published, left(a.title, 60) AS title,"
-    " length(a.body) AS chars FROM articles a JOIN sources s ON s.id = a.source_id"
+    "SELECT s.name AS source, a.published_at AS published, left(a.title, 50) AS title, a.views, a.rubric,"
+    " a.photo_credits AS credits FROM articles a JOIN sources s ON s.id = a.source_id"
     " ORDER BY a.published_at DESC NULLS LAST LIMIT 10;"
 )
 
@@ -97,7 +97,11 @@ def print_records(settings: Settings) -> None:
         rows = conn.execute(LOOK_QUERY).fetchall()
     for row in rows:
         published = row["published"].isoformat(timespec="minutes") if row["published"] else "-"
-        print(f"  {row['source']:<16} {published:<25} {row['title']:<60} {row['chars']:>6}")
+        views = "-" if row["views"] is None else str(row["views"])
+        credits = ", ".join(row["credits"]) or "-"
+        print(
+            f"  {row['source']:<16} {published:<25} {row['title']:<50} {views:>6}  {row['rubric'] or '-':<14} {credits}"
+        )
 
 
 def run_demo(workers: int = 2, keep: bool = False, timeout: float = 300.0) -> Summary:

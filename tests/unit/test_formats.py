@@ -204,6 +204,7 @@ def test_gzip_compressed_page_as_raw_objects_are_stored() -> None:
         (gzip.compress(b"<p>" + b"a" * 5000), "text/html", "over the 1000-byte cap"),
         (b"\x1f\x8b\x08\x00broken", "text/html", "corrupt gzip"),
         (b"<html><body><div></div></body></html>", "text/html", "no article text"),
+        (b"<html><body><script>var a = 1;</script></body></html>", "text/html", "no article text"),
     ],
 )
 def test_bad_input_gets_a_reason(body: bytes, content_type: str, reason: str) -> None:
