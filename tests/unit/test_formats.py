@@ -117,6 +117,8 @@ def test_json_ld_credit_text_and_copyright_holder() -> None:
         ("ROSTOV-ON-DON, Jan 17 (Reuters) - Output rose.", "Rostov-on-Don", "Reuters", "Output rose."),
         ("Москва стала лидером рейтинга.", None, None, "Москва стала лидером рейтинга."),
         ("ЦБ - регулятор рынка.", None, None, "ЦБ - регулятор рынка."),
+        ("МВД — главный заказчик проекта.", None, None, "МВД — главный заказчик проекта."),
+        ("ТВЕРЬ -- Мост открыт.", "Тверь", None, "Мост открыт."),
     ],
 )
 def test_datelines(text: str, place: str | None, agency: str | None, rest: str) -> None:
@@ -210,3 +212,17 @@ def test_gzip_compressed_page_as_raw_objects_are_stored() -> None:
 def test_bad_input_gets_a_reason(body: bytes, content_type: str, reason: str) -> None:
     with pytest.raises(NormalizeError, match=reason):
         normalize_page(body, url="https://x.ru/a", content_type=content_type, max_bytes=1000)
+
+
+def test_a_sentence_mentioning_a_photo_stays_in_the_text() -> None:
+    sentence = "Полиция опубликовала фото: на нем видно подозреваемого."
+    page = (
+        '<html lang="ru"><body><article><h1>Заголовок</h1>'
+        "<p>Вчера вечером в центре города неизвестный ограбил ювелирный магазин и скрылся на машине.</p>"
+        f"<p>{sentence}</p>"
+        "<p>Всех, кто узнал мужчину, просят позвонить по телефону дежурной части отдела полиции.</p>"
+        "</article></body></html>"
+    )
+    record = normalize_page(page.encode(), url="https://x.ru/a", fetched_at=NOW)
+    assert sentence in record.text.split("\n")
+    assert record.photo_credits == ()

@@ -32,7 +32,7 @@ DATELINE_PATTERNS = (
     # МОСКВА (Маркет Репорт) -- ...   /   MOSCOW, Jan 17 (Reuters) - ...
     re.compile(
         r"^(?P<place>[A-ZА-ЯЁ][A-ZА-ЯЁ .'-]{1,40}?)(?:,\s*[^()\n]{1,25}?)?\s*(?:\((?P<agency>[^)]{2,40})\))?"
-        r"\s*(?:--|—|–|-)\s+"
+        r"\s*(?P<dash>--|—|–|-)\s+"
     ),
     # МОСКВА, 17 января. /ТАСС/.
     re.compile(r"^(?P<place>[A-ZА-ЯЁ][A-ZА-ЯЁ .-]{1,40}?),\s*[^/\n]{1,25}?\s*/(?P<agency>[^/\n]{2,40})/\.?\s*"),
@@ -64,6 +64,8 @@ def split_dateline(text: str) -> tuple[Dateline | None, str]:
         if len(letters) < 3 or not all(c.isupper() for c in letters):
             continue
         agency = (match.group("agency") or "").strip() or None
+        if agency is None and match.groupdict().get("dash") != "--":
+            continue  # "МВД - ведомство…" starts a sentence; a dateline names its agency or uses "--"
         return Dateline(text=match.group(0).strip(), place=_place_name(place), agency=agency), text[match.end() :]
     return None, text
 

@@ -38,7 +38,9 @@ def credits_in_scope(scope: etree._Element) -> list[tuple[etree._Element, str]]:
     found: list[tuple[etree._Element, str]] = []
     seen: set[int] = set()
     for element, text in short_texts(scope, limit=200):
-        credit, _ = credit_from_text(text)
+        credit, before = credit_from_text(text)
+        if credit and before and element.tag == "p":
+            continue  # "Полиция опубликовала фото: на нем…" is a sentence of the article, not a credit
         if credit is None and CREDIT_CLASS.search(class_words(element)) and len(text) <= 80:
             credit = _tidy(text)
         if credit and not any(id(a) in seen for a in element.iterancestors()):

@@ -48,13 +48,16 @@ class Context:
     def rule_elements(self, name: str) -> list[etree._Element]:
         return self.rule.select(name, self.root) if self.rule else []
 
+    def rule_via(self, name: str) -> str:
+        return self.rule.via(name) if self.rule else ""
+
 
 Found = tuple[Any, str]  # (value, provenance)
 
 
 def title(ctx: Context) -> Found | None:
     for element in ctx.rule_elements("title"):
-        return element_text(element), ctx.rule.via("title") if ctx.rule else ""
+        return element_text(element), ctx.rule_via("title")
     for element in ctx.scope.iter("h1"):
         text = element_text(element)
         if text:
@@ -84,7 +87,7 @@ def _timestamp(ctx: Context, rule_name: str, ld_key: str, meta_keys: tuple[str, 
         value = _rule_date(ctx, element_text(element) or element.get("datetime", ""))
         if value:
             ctx.used.append(element)
-            return value, ctx.rule.via(rule_name) if ctx.rule else ""
+            return value, ctx.rule_via(rule_name)
     raw = ctx.markup.ld(ld_key)
     if isinstance(raw, str) and (value := parse_iso(raw, ctx.zone)):
         return value, f"json-ld:{ld_key}"
@@ -144,7 +147,7 @@ def views(ctx: Context) -> Found | None:
         count = parse_views(element_text(element))
         if count is not None:
             ctx.used.append(element)
-            return count, ctx.rule.via("views") if ctx.rule else ""
+            return count, ctx.rule_via("views")
     stats = ctx.markup.ld("interactionStatistic")
     for stat in stats if isinstance(stats, list) else [stats]:
         if isinstance(stat, dict) and re.search(r"View|Watch|Read", str(stat.get("interactionType", "View"))):
@@ -183,7 +186,7 @@ def photo_credits(ctx: Context) -> Found | None:
     if from_rule:
         ctx.used.extend(el for el, _ in from_rule)
         values = [credit_from_text(text)[0] or text.strip(" .") for _, text in from_rule]
-        return _unique(values), ctx.rule.via("credits") if ctx.rule else ""
+        return _unique(values), ctx.rule_via("credits")
     found: list[str] = []
     via = None
     image = ctx.markup.ld("image")
@@ -201,7 +204,7 @@ def photo_credits(ctx: Context) -> Found | None:
 def authors(ctx: Context) -> Found | None:
     from_rule = [element_text(el) for el in ctx.rule_elements("authors")]
     if from_rule:
-        return _split_names(from_rule), ctx.rule.via("authors") if ctx.rule else ""
+        return _split_names(from_rule), ctx.rule_via("authors")
     in_ld = names(ctx.markup.ld("author"))
     if in_ld:
         return _split_names(in_ld), "json-ld:author"
@@ -232,7 +235,7 @@ def authors(ctx: Context) -> Found | None:
 def rubric(ctx: Context) -> Found | None:
     for element in ctx.rule_elements("rubric"):
         ctx.used.append(element)
-        return element_text(element), ctx.rule.via("rubric") if ctx.rule else ""
+        return element_text(element), ctx.rule_via("rubric")
     section = ctx.markup.ld("articleSection")
     if isinstance(section, list):
         section = section[0] if section else None
@@ -257,7 +260,7 @@ def rubric(ctx: Context) -> Found | None:
 def tags(ctx: Context) -> Found | None:
     from_rule = [element_text(el) for el in ctx.rule_elements("tags")]
     if from_rule:
-        return _unique(from_rule), ctx.rule.via("tags") if ctx.rule else ""
+        return _unique(from_rule), ctx.rule_via("tags")
     in_meta = ctx.markup.meta.get("article:tag")
     if in_meta:
         return _unique(in_meta), "meta:article:tag"
