@@ -9,8 +9,12 @@ import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from deploy.settings import Settings
+
+if TYPE_CHECKING:
+    from workers.normalize import SiteRules
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -115,7 +119,7 @@ def cmd_extract(args: argparse.Namespace) -> int:
     return 1 if rejected else 0
 
 
-def _extract_rules(args: argparse.Namespace) -> object:
+def _extract_rules(args: argparse.Namespace) -> SiteRules | None:
     from workers.normalize import load_rules
 
     if args.rules:

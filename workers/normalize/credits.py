@@ -9,7 +9,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from workers.normalize.record import Image
-from workers.normalize.scope import class_words, short_texts
+from workers.normalize.scope import ShortText, class_words, within
 from workers.normalize.text import clean_line, element_text
 
 # "Фото: X", "Фото — X", "Photo by X", "Источник фото: X" ... the credit is what follows.
@@ -33,11 +33,11 @@ def credit_from_text(text: str) -> tuple[str | None, str]:
     return None, text
 
 
-def credits_in_scope(scope: etree._Element) -> list[tuple[etree._Element, str]]:
+def credits_in_scope(texts: list[ShortText]) -> list[tuple[etree._Element, str]]:
     """Credits printed on the page: credit elements, then any short line that reads as a credit."""
     found: list[tuple[etree._Element, str]] = []
     seen: set[int] = set()
-    for element, text in short_texts(scope, limit=200):
+    for element, text in within(texts, limit=200):
         credit, before = credit_from_text(text)
         if credit and before and element.tag == "p":
             continue  # "Полиция опубликовала фото: на нем…" is a sentence of the article, not a credit
@@ -79,8 +79,9 @@ def images_in_scope(scope: etree._Element, base_url: str) -> list[Image]:
             text = element_text(caption_el) if caption_el is not None else ""
             for part in holder.iter(etree.Element):
                 if part is not img and CREDIT_CLASS.search(class_words(part)):
-                    credit = credit_from_text(element_text(part))[0] or _tidy(element_text(part))
-                    text = text.replace(element_text(part), "").strip()
+                    part_text = element_text(part)
+                    credit = credit_from_text(part_text)[0] or _tidy(part_text)
+                    text = text.replace(part_text, "").strip()
             if not credit and text:
                 credit, text = credit_from_text(text)
             caption = text or None

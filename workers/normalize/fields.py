@@ -4,8 +4,10 @@ site rule, then JSON-LD, then <meta>, then microdata, then page elements, then t
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
+from functools import cached_property
 from typing import Any
 
 from lxml import etree
@@ -14,7 +16,7 @@ from workers.normalize.credits import credit_from_text, credits_in_json_ld, cred
 from workers.normalize.dates import parse_date_text, parse_iso
 from workers.normalize.markup import Markup, itemprop_values, names
 from workers.normalize.rules import RuleVersion
-from workers.normalize.scope import class_words, short_texts
+from workers.normalize.scope import ShortText, class_words, scan_short_texts, within
 from workers.normalize.text import clean_line, element_text
 from workers.normalize.views import VIEWS_WORDS, parse_views
 
@@ -50,6 +52,14 @@ class Context:
 
     def rule_via(self, name: str) -> str:
         return self.rule.via(name) if self.rule else ""
+
+    @cached_property
+    def short_text_index(self) -> list[ShortText]:
+        """The scope's short texts, scanned once for every reader (they all run before anything is removed)."""
+        return scan_short_texts(self.scope)
+
+    def short_texts(self, limit: int = 120) -> Iterator[tuple[etree._Element, str]]:
+        return within(self.short_text_index, limit)
 
 
 Found = tuple[Any, str]  # (value, provenance)
@@ -105,8 +115,8 @@ def _timestamp(ctx: Context, rule_name: str, ld_key: str, meta_keys: tuple[str, 
 def _printed_date(ctx: Context, modified: bool) -> Found | None:
     """A <time datetime> or a printed date near the headline. Text dates inside paragraphs are not read:
     "переговоры прошли 29 октября" is not a publication date."""
-    candidates: list[tuple[etree._Element, str]] = []
-    for element, text in short_texts(ctx.scope):
+    candidates: list[tuple[bool, etree._Element, str]] = []
+    for element, text in ctx.short_texts():
         labelled_modified = bool(MODIFIED_LABEL.match(text))
         if labelled_modified != modified:
             continue
@@ -115,14 +125,13 @@ def _printed_date(ctx: Context, modified: bool) -> Found | None:
             if value:
                 ctx.used.append(element)
                 return value, "html:time[datetime]"
-        if element.tag != "p" or DATE_CLASS.search(class_words(element)):
-            candidates.append((element, MODIFIED_LABEL.sub("", text)))
+        dated = bool(DATE_CLASS.search(class_words(element)))
+        if element.tag != "p" or dated:
+            candidates.append((dated, element, MODIFIED_LABEL.sub("", text)))
     # A dated element first (class says date/time), then any short line that holds a date.
-    candidates.sort(key=lambda c: not DATE_CLASS.search(class_words(c[0])))
-    for element, text in candidates:
-        found = parse_date_text(
-            text, zone=ctx.zone, now=ctx.fetched_at, fallback=bool(DATE_CLASS.search(class_words(element)))
-        )
+    candidates.sort(key=lambda c: not c[0])
+    for dated, element, text in candidates:
+        found = parse_date_text(text, zone=ctx.zone, now=ctx.fetched_at, fallback=dated)
         if found:
             ctx.used.append(element)
             suffix = "" if found.has_time else " (date only)"
@@ -163,7 +172,7 @@ def views(ctx: Context) -> Found | None:
     if found and (count := parse_views(found[1].split(":")[-1])) is not None:
         return count, f"meta:{found[0]}"
     labelled: Found | None = None
-    for element, text in short_texts(ctx.scope, limit=60):
+    for element, text in ctx.short_texts(limit=60):
         words = (
             class_words(element)
             + " "
@@ -193,7 +202,7 @@ def photo_credits(ctx: Context) -> Found | None:
     if image is not None and (in_ld := credits_in_json_ld(image)):
         found.extend(in_ld)
         via = "json-ld:image"
-    in_page = credits_in_scope(ctx.scope)
+    in_page = credits_in_scope(ctx.short_text_index)
     if in_page:
         ctx.used.extend(el for el, _ in in_page)
         found.extend(credit for _, credit in in_page)
@@ -219,7 +228,7 @@ def authors(ctx: Context) -> Found | None:
         ctx.used.append(element)
     if in_microdata:
         return _split_names(in_microdata), "microdata:author"
-    for element, text in short_texts(ctx.scope, limit=80):
+    for element, text in ctx.short_texts(limit=80):
         if (
             AUTHOR_CLASS.search(class_words(element))
             or "author" in (element.get("rel") or "")
@@ -250,7 +259,7 @@ def rubric(ctx: Context) -> Found | None:
     for link in ctx.scope.xpath(".//a[contains(concat(' ', @rel, ' '), ' category ')]"):
         ctx.used.append(link)
         return element_text(link), "html:rel=category"
-    for element, text in short_texts(ctx.scope, limit=40):
+    for element, text in ctx.short_texts(limit=40):
         if RUBRIC_CLASS.search(class_words(element)) and not re.search(r"\d", text):
             ctx.used.append(element)
             return text, "html:rubric-element"

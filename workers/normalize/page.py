@@ -9,7 +9,6 @@ body selector). The page is decoded once and parsed once; every step shares that
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import re
 from collections.abc import Callable
@@ -182,8 +181,8 @@ def _body(root: etree._Element, url: str, rule: fields.RuleVersion | None) -> tu
             return clean_text(text), rule.via("body")
     # Fast mode first (no jusText/readability fallback: boilerplate blocks are already dropped, and the
     # fallback costs a third of the time); the full cascade only for pages where it found too little.
-    # trafilatura prunes the tree it is given, so the fast pass works on a copy.
-    text = _trafilatura_text(copy.deepcopy(root), url, fast=True)
+    # trafilatura works on its own copy of a tree it is given, so both passes can share this one.
+    text = _trafilatura_text(root, url, fast=True)
     if len(text) < FAST_MIN_CHARS:
         text = _trafilatura_text(root, url, fast=False)
     return clean_text(text), "trafilatura"

@@ -69,12 +69,22 @@ def drop_boilerplate(root: etree._Element, extra_xpaths: Iterable[str] = ()) -> 
                 parent = element.getparent()
                 block = parent if parent is not None and not _holds_article(parent) else element
                 doomed.append(block)
-        elif element.tag in ("p", "div") and INLINE_PROMO.match(clean_line(element.text_content())[:40]):
+        elif element.tag in ("p", "div") and INLINE_PROMO.match(_text_start(element)):
             doomed.append(element)
     for xpath in extra_xpaths:
         doomed.extend(root.xpath(xpath))
     for element in doomed:
         remove(element)
+
+
+def _text_start(element: etree._Element, size: int = 40) -> str:
+    """The first `size` characters of the element's cleaned text, without cleaning all of a big container's
+    text (every <div> of the page is asked): the start of the raw text first, all of it only if too short."""
+    raw = element.text_content().lstrip()
+    start = clean_line(raw[: 10 * size])
+    if len(start) <= size and len(raw) > 10 * size:
+        start = clean_line(raw)
+    return start[:size]
 
 
 def remove(element: etree._Element) -> None:
@@ -114,15 +124,30 @@ def article_scope(root: etree._Element) -> etree._Element:
     return body if body is not None else root
 
 
-def short_texts(scope: etree._Element, limit: int = 120) -> Iterator[tuple[etree._Element, str]]:
+# Element, its cleaned text, the length of its raw text: one scan of the scope serves every field reader.
+ShortText = tuple[etree._Element, str, int]
+SHORT_TEXT_MAX = 200
+
+
+def scan_short_texts(scope: etree._Element, limit: int = SHORT_TEXT_MAX) -> list[ShortText]:
     """Small inline-only elements (date lines, counters, captions, bylines) with their text, in page order."""
+    found = []
     for element in scope.iter(etree.Element):
-        if element.tag in ("p", "li") and len(element.text_content()) > limit:
-            continue
         if any(child.tag not in _INLINE for child in element if isinstance(child.tag, str)):
             continue
-        text = clean_line(element.text_content())
+        raw = element.text_content()
+        if element.tag in ("p", "li") and len(raw) > limit:
+            continue
+        text = clean_line(raw)
         if text and len(text) <= limit:
+            found.append((element, text, len(raw)))
+    return found
+
+
+def within(texts: Iterable[ShortText], limit: int) -> Iterator[tuple[etree._Element, str]]:
+    """The short texts of at most `limit` characters (a paragraph counts by its raw length, as in the scan)."""
+    for element, text, raw_length in texts:
+        if len(text) <= limit and not (element.tag in ("p", "li") and raw_length > limit):
             yield element, text
 
 
