@@ -39,10 +39,9 @@ def child_crawl(base_url: str, pipeline: bool) -> None:
         name="bench",
         start_urls=(base_url + "/",),
         allowed_domains=("127.0.0.1",),
-        article_pattern=r"/news/\d+\.html$",
-        follow_pattern=r"/list/\d+\.html$",
+        article_pattern=r"/news/\d+-novost\.html$",
     )
-    overrides: dict[str, object] = {"LOG_LEVEL": "WARNING", "ROBOTSTXT_OBEY": False}
+    overrides: dict[str, object] = {"LOG_LEVEL": "WARNING"}
     if not pipeline:
         overrides["ITEM_PIPELINES"] = {}
     started = time.perf_counter()
@@ -96,8 +95,8 @@ def main() -> None:
         return
 
     port = free_port()
-    site = subprocess.Popen([sys.executable, str(ROOT / "bench/generated_site.py"), "--pages", str(args.pages),
-                             "--port", str(port)])  # fmt: skip
+    site = subprocess.Popen([sys.executable, "-m", "deploy.sample_site.generated", "--articles", str(args.pages),
+                             "--port", str(port), "--no-log"], cwd=ROOT)  # fmt: skip
     base_url = f"http://127.0.0.1:{port}"
     try:
         wait_for_port(port, site, "generated site")

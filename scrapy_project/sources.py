@@ -8,20 +8,33 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from scrapy_project.discovery import looks_like_article
+
 
 @dataclass(frozen=True)
 class Source:
     name: str
     start_urls: tuple[str, ...]
     allowed_domains: tuple[str, ...]
-    # Pages whose URL matches are articles: archived and normalized.
-    article_pattern: str
+    # Pages whose URL matches are articles: archived and normalized. Empty: URLs that news sitemaps and
+    # feeds list, and links that look like articles (discovery.looks_like_article).
+    article_pattern: str = ""
     # Links to follow; empty means every link inside the allowed domains.
     follow_pattern: str = ""
     extra: dict[str, object] = field(default_factory=dict)
 
-    def is_article(self, url: str) -> bool:
+    def is_article(self, url: str, listed_as_news: bool = False) -> bool:
+        if not self.article_pattern:
+            return listed_as_news or looks_like_article(url)
         return re.search(self.article_pattern, url) is not None
+
+    def setting(self, key: str, default: float) -> float:
+        """A numeric per-source setting from the sources file (see deploy/sources.toml)."""
+        return float(self.extra.get(key, default))  # type: ignore[arg-type]
+
+    @property
+    def drop_params(self) -> tuple[str, ...]:
+        return tuple(str(p) for p in self.extra.get("drop_params", ()))  # type: ignore[attr-defined]
 
     def allows_host(self, url: str) -> bool:
         host = (urlsplit(url).hostname or "").lower()
@@ -65,7 +78,7 @@ def _source(entry: dict[str, object], origin: str) -> Source:
     try:
         name = str(entry["name"])
         start_urls = tuple(str(u) for u in entry["start_urls"])  # type: ignore[attr-defined]
-        article_pattern = str(entry["article_pattern"])
+        article_pattern = str(entry.get("article_pattern", ""))
     except KeyError as exc:
         raise SourcesError(f"{origin}: source {entry.get('name', '?')!r} lacks {exc.args[0]!r}") from None
     if not start_urls:

@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
+from typing import Any
 
 from scrapy_project.sources import Source
 
+ROOT = Path(__file__).resolve().parents[1]
+
 
 def write_sources(path: Path, sources: list[Source]) -> None:
-    # JSON strings are valid TOML basic strings.
+    # JSON strings, numbers, booleans and lists of them are valid TOML values.
     blocks = [
         "[[source]]\n"
         f"name = {json.dumps(s.name)}\n"
@@ -17,6 +23,34 @@ def write_sources(path: Path, sources: list[Source]) -> None:
         f"allowed_domains = {json.dumps(list(s.allowed_domains))}\n"
         f"article_pattern = {json.dumps(s.article_pattern)}\n"
         f"follow_pattern = {json.dumps(s.follow_pattern)}\n"
+        + "".join(f"{key} = {json.dumps(value)}\n" for key, value in s.extra.items())
         for s in sources
     ]
     path.write_text("\n".join(blocks), encoding="utf-8")
+
+
+_CRAWL_CHILD = """
+import json, sys
+from deploy.settings import Settings
+from scrapy_project.run import crawl
+from scrapy_project.sources import load_sources
+sources = load_sources(sys.argv[1])
+stats = crawl(Settings.from_env(), sources, overrides=json.loads(sys.argv[2]))
+print(json.dumps({k: {n: v for n, v in s.items() if isinstance(v, (int, float, str))} for k, s in stats.items()}))
+"""
+
+
+def crawl_in_child(
+    sources_file: Path, overrides: dict[str, Any] | None = None, env: dict[str, str] | None = None, timeout: float = 300
+) -> dict[str, dict[str, Any]]:
+    """Crawl in a child process (Scrapy's reactor starts once per process); return each source's stats."""
+    result = subprocess.run(
+        [sys.executable, "-c", _CRAWL_CHILD, str(sources_file), json.dumps(overrides or {})],
+        env={**os.environ, "LOG_LEVEL": "WARNING", **(env or {})},
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        cwd=ROOT,
+    )
+    assert result.returncode == 0, result.stderr[-4000:]
+    return json.loads(result.stdout.strip().splitlines()[-1])

@@ -1,17 +1,30 @@
-"""A generic news spider for one source: follows in-domain links, hands article pages on as items."""
+"""A generic news spider for one source.
+
+Discovery: the robots.txt of each start host (its Sitemap lines), sitemap indexes, sitemaps and Google
+News sitemaps, RSS/Atom feeds (given as start URLs or announced by <link rel=alternate> on a page), and
+listing pages with their pagination. Every URL is canonicalized before it is requested, so a
+tracking-tagged link and the plain one are one request. Article pages become items for the pipelines.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
-from scrapy.http import Response
+from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 
+from scrapy_project.discovery import Listed, feed_links, read_xml_listing, robots_sitemaps, sniff_xml
 from scrapy_project.items import FetchedPage
 from scrapy_project.sources import Source
+from scrapy_project.urls import canonical
+
+# Request meta keys the middlewares and pipelines read.
+ARTICLE = "newsarchive_article"
+LISTED_DATE = "newsarchive_listed_date"
 
 
 class NewsSpider(scrapy.Spider):
@@ -23,19 +36,65 @@ class NewsSpider(scrapy.Spider):
         self.start_urls = list(source.start_urls)
         self.allowed_domains = list(source.allowed_domains)
         # Domains are checked on the host name here (LinkExtractor's allow_domains compares host:port)
-        # and again by Scrapy's OffsiteMiddleware for every request.
+        # and again by Scrapy's offsite middlewares for every request and redirect.
         self.links = LinkExtractor(unique=True)
 
+    async def start(self) -> AsyncIterator[Any]:
+        # Start requests go through the duplicate filter too: with a shared frontier, a second
+        # crawler process must not fetch them again.
+        hosts = {urlsplit(u)[:2] for u in self.source.start_urls}
+        for scheme, netloc in sorted(hosts):
+            yield scrapy.Request(urlunsplit((scheme, netloc, "/robots.txt", "", "")), callback=self.parse_robots)
+        for url in self.source.start_urls:
+            yield self.request(url)
+
+    def request(self, url: str, listed: Listed | None = None, article: bool = False) -> scrapy.Request:
+        meta: dict[str, Any] = {ARTICLE: article}
+        if listed and listed.date:
+            meta[LISTED_DATE] = listed.date
+        return scrapy.Request(canonical(url, self.source.drop_params), callback=self.parse, meta=meta)
+
+    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
+        for url in robots_sitemaps(response.body, response.url):
+            if self.source.allows_host(url):
+                yield self.request(url)
+
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
-        if self.source.is_article(response.url):
-            yield self.page_item(response)
-        if not hasattr(response, "text"):  # binary: nothing to follow
+        xml = None if self._is_html(response) else sniff_xml(response.body, self._max_size())
+        if xml is not None:
+            yield from self.parse_listing_xml(response, xml)
             return
+        if response.meta.get(ARTICLE) or self.source.is_article(response.url):
+            yield self.page_item(response)
+        if not isinstance(response, TextResponse):  # binary: nothing to follow
+            return
+        head_links = [
+            (link.attrib.get("rel", ""), link.attrib.get("type", ""), link.attrib.get("href", ""))
+            for link in response.css("head link[rel][href]")
+        ]
+        for url in feed_links(head_links, response.url):
+            if self.source.allows_host(url):
+                yield self.request(url)
         for link in self.links.extract_links(response):
-            if not self.source.allows_host(link.url):
-                continue
-            if self.source.is_article(link.url) or self.source.follows(link.url):
-                yield response.follow(link, callback=self.parse)
+            yield from self.follow(Listed(link.url))
+
+    def parse_listing_xml(self, response: Response, xml: bytes) -> Iterator[scrapy.Request]:
+        kind, entries = read_xml_listing(xml, response.url)
+        self.crawler.stats.inc_value(f"newsarchive/discovery/{kind or 'unknown-xml'}")
+        for entry in entries:
+            if kind == "sitemapindex":
+                if self.source.allows_host(entry.url):
+                    yield self.request(entry.url)
+            else:
+                yield from self.follow(entry)
+
+    def follow(self, entry: Listed) -> Iterator[scrapy.Request]:
+        if not entry.url.startswith(("http://", "https://")) or not self.source.allows_host(entry.url):
+            return
+        if self.source.is_article(entry.url, listed_as_news=entry.is_news):
+            yield self.request(entry.url, entry, article=True)
+        elif self.source.follows(entry.url):
+            yield self.request(entry.url, entry)
 
     def page_item(self, response: Response) -> FetchedPage:
         redirects = response.meta.get("redirect_urls") or [response.url]
@@ -48,3 +107,10 @@ class NewsSpider(scrapy.Spider):
             fetched_at=datetime.now(UTC).isoformat(),
             source=self.source.name,
         )
+
+    def _is_html(self, response: Response) -> bool:
+        ctype = (response.headers.get("Content-Type") or b"").decode("latin-1").lower()
+        return "html" in ctype
+
+    def _max_size(self) -> int:
+        return int(self.crawler.settings.getint("DOWNLOAD_MAXSIZE") or 50 * 1024 * 1024)

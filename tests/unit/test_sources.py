@@ -25,7 +25,7 @@ def test_host_check_ignores_port_and_allows_subdomains() -> None:
 @pytest.mark.parametrize(
     ("entry", "message"),
     [
-        ({"name": "a", "start_urls": ["http://x/"]}, "article_pattern"),
+        ({"start_urls": ["http://x/"]}, "lacks 'name'"),
         ({"name": "a", "start_urls": [], "article_pattern": "x"}, "no start_urls"),
         ({"name": "a", "start_urls": ["http://x/"], "article_pattern": "("}, "bad pattern"),
     ],

@@ -19,6 +19,7 @@ import lxml.html
 import trafilatura
 from lxml import etree
 
+from scrapy_project.urls import canonical, same_site
 from workers.normalize import fields
 from workers.normalize.attribution import cited_sources, split_dateline, split_signature
 from workers.normalize.credits import credit_from_text, images_in_scope
@@ -131,12 +132,14 @@ def _extract(root: etree._Element, url: str, fetched_at: datetime | None, rules:
 
 
 def canonical_url(tree: etree._Element, url: str) -> str:
-    """<link rel=canonical> when it points at the same host, else the fetched URL."""
-    for href in tree.xpath("//link[@rel='canonical']/@href"):
+    """The page's own canonical URL (<link rel=canonical>, then og:url) when it is on the fetched site,
+    else the fetched URL; tracking parameters dropped either way (scrapy_project.urls)."""
+    declared = tree.xpath("//link[@rel='canonical']/@href") + tree.xpath("//meta[@property='og:url']/@content")
+    for href in declared:
         candidate = urljoin(url, str(href).strip())
-        if urlsplit(candidate).netloc == urlsplit(url).netloc:
-            return candidate
-    return url
+        if urlsplit(candidate).scheme in ("http", "https") and same_site(candidate, url):
+            return canonical(candidate)
+    return canonical(url)
 
 
 def _parse(html: str) -> etree._Element:

@@ -1,0 +1,87 @@
+"""Discovery against a local portal that publishes robots.txt, a sitemap index, a news sitemap, RSS,
+Atom and paginated listings, each article reachable by exactly one of them (real Scrapy, no services:
+the item pipelines are switched off, the server log is the witness)."""
+
+from __future__ import annotations
+
+import threading
+from collections import Counter
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from deploy.sample_site.generated import CHANNELS, PER_LISTING, PortalServer, article_path, channel
+from scrapy_project.sources import Source
+from tests.helpers import crawl_in_child, write_sources
+
+ARTICLES = 260  # 52 listed articles: two listing pages, so pagination is exercised
+
+
+@pytest.fixture(scope="module")
+def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[PortalServer, dict]]:
+    server = PortalServer(ARTICLES)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    sources_file = tmp_path_factory.mktemp("discovery") / "sources.toml"
+    # No article_pattern: the default decides (news sitemap and feed entries, article-like links).
+    source = Source(name="portal", start_urls=(server.base_url + "/",), allowed_domains=("127.0.0.1",))
+    write_sources(sources_file, [source])
+    stats = crawl_in_child(sources_file, {"ITEM_PIPELINES": {}})["portal"]
+    yield server, stats
+    server.shutdown()
+    server.server_close()
+
+
+def test_every_article_found_exactly_once(crawled: tuple[PortalServer, dict]) -> None:
+    server, stats = crawled
+    fetched = Counter(path for _, path, status in server.log if status == 200)
+    for n in range(ARTICLES):
+        assert fetched[article_path(n)] == 1, (n, channel(n))
+    # Tracking-tagged links (listings, teasers, RSS) were requested under their canonical URL only.
+    assert not [p for p in fetched if "utm_" in p]
+    assert stats["item_scraped_count"] == ARTICLES
+
+
+def test_each_discovery_path_was_used(crawled: tuple[PortalServer, dict]) -> None:
+    server, stats = crawled
+    fetched = {path for _, path, status in server.log if status == 200}
+    assert {"/robots.txt", "/sitemap_index.xml", "/news-sitemap.xml", "/rss.xml", "/atom.xml"} <= fetched
+    assert "/sitemaps/articles-1.xml.gz" in fetched
+    assert {"/news/", "/news/?page=2"} <= fetched
+    assert -(-ARTICLES // len(CHANNELS) // PER_LISTING) == 2
+    for kind in ("sitemapindex", "urlset", "rss", "atom"):
+        assert stats[f"newsarchive/discovery/{kind}"] >= 1
+
+
+def test_robots_and_offsite_redirects_are_obeyed(crawled: tuple[PortalServer, dict]) -> None:
+    server, stats = crawled
+    assert not [p for _, p, _ in server.log if p.startswith("/private/")]
+    assert stats["robotstxt/forbidden"] == 1
+    # /go/away answered 302 to another host; the redirect was not followed.
+    assert ("GET", "/go/away", 302) in server.log
+    assert stats["offsite/filtered"] >= 1
+
+
+def test_pages_that_are_not_articles_are_not_items(crawled: tuple[PortalServer, dict]) -> None:
+    server, stats = crawled
+    pages = {p for _, p, s in server.log if s == 200 and "-novost" not in p}
+    assert "/about.html" in pages  # listed in the sitemap, fetched, but not an article
+    assert stats["item_scraped_count"] == ARTICLES
+
+
+def test_source_pattern_overrides_the_default(tmp_path: Path) -> None:
+    server = PortalServer(25)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        source = Source(
+            name="portal",
+            start_urls=(server.base_url + "/",),
+            allowed_domains=("127.0.0.1",),
+            article_pattern=r"/news/1\d*-novost\.html$",  # only articles whose number starts with 1
+        )
+        write_sources(tmp_path / "sources.toml", [source])
+        stats = crawl_in_child(tmp_path / "sources.toml", {"ITEM_PIPELINES": {}})["portal"]
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert stats["item_scraped_count"] == len([n for n in range(25) if str(n).startswith("1")])
