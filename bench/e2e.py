@@ -42,8 +42,8 @@ def child_crawl(base_url: str, pipeline: bool) -> None:
         article_pattern=r"/news/\d+-novost\.html$",
     )
     overrides: dict[str, object] = {"LOG_LEVEL": "WARNING"}
-    if not pipeline:
-        overrides["ITEM_PIPELINES"] = {}
+    if not pipeline:  # bare: no pipelines, no crawl state (the middleware and run extension need DATABASE_URL)
+        overrides.update({"ITEM_PIPELINES": {}, "DATABASE_URL": ""})
     started = time.perf_counter()
     stats = crawl(Settings.from_env(), [source], overrides=overrides)["bench"]
     print(

@@ -82,11 +82,12 @@ def cmd_crawl(args: argparse.Namespace) -> int:
     with connect(settings.database_url) as conn:
         for source in chosen:
             ensure_source(conn, source.name, source.as_config())
-    stats = crawl(settings, chosen)
+    stats = crawl(settings, chosen, overrides={"NEWSARCHIVE_TRIGGER": args.trigger})
     for name, s in stats.items():
         print(
-            f"{name}: {s.get('response_received_count', 0)} pages fetched, "
+            f"{name}: run {s.get('newsarchive/run_id', '-')}, {s.get('response_received_count', 0)} pages fetched, "
             f"{s.get('newsarchive/archived', 0)} archived, {s.get('newsarchive/announced', 0)} announced, "
+            f"{s.get('newsarchive/not_modified', 0)} not modified, {s.get('newsarchive/skipped', 0)} skipped, "
             f"{s.get('newsarchive/archive_failed', 0)} failed to archive"
         )
     return 0
@@ -179,6 +180,7 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("source", nargs="*", default=[], help="source names (see `newsarchive sources`)")
     crawl.add_argument("--all", action="store_true", help="crawl every source")
     crawl.add_argument("--sources-file")
+    crawl.add_argument("--trigger", default="cli", help="recorded in crawl_runs.trigger (cli, task, beat...)")
     crawl.set_defaults(func=cmd_crawl)
 
     extract = sub.add_parser(

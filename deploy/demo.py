@@ -129,7 +129,7 @@ def run_demo(workers: int = 2, keep: bool = False, timeout: float = 300.0) -> Su
                 settings,
                 sources,
                 # Progress is printed by the demo; the CLI's handler shows warnings and errors.
-                overrides={"LOG_LEVEL": "WARNING", "LOG_INSTALL_ROOT_HANDLER": False},
+                overrides={"LOG_LEVEL": "WARNING", "LOG_INSTALL_ROOT_HANDLER": False, "NEWSARCHIVE_TRIGGER": "demo"},
                 on_start=lambda crawlers: _progress_every_second(crawlers),
             )
             summary.pages_fetched = _total(stats, "response_received_count")

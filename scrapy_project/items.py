@@ -15,8 +15,21 @@ class FetchedPage:
     fetched_at: str  # ISO 8601, UTC
     source: str
     raw_key: str | None = field(default=None)  # set by ArchivePipeline once the bytes are stored
+    # From the crawl state (IncrementalMiddleware): archived before, and the body archived last time.
+    known: bool = False
+    previous_raw_key: str | None = None
+
+    @property
+    def unchanged(self) -> bool:
+        """Archived before with exactly these bytes (content-addressed keys): nothing to re-process."""
+        return self.known and self.raw_key is not None and self.raw_key == self.previous_raw_key
+
+    def header(self, name: str) -> str | None:
+        for key, values in self.headers.items():
+            if key.lower() == name.lower() and values:
+                return values[0]
+        return None
 
     @property
     def content_type(self) -> str | None:
-        values = self.headers.get("Content-Type")
-        return values[0] if values else None
+        return self.header("Content-Type")

@@ -20,7 +20,11 @@ REACTOR_THREADPOOL_MAXSIZE = 16
 ITEM_PIPELINES = {
     "scrapy_project.pipelines.archive.ArchivePipeline": 100,
     "scrapy_project.pipelines.announce.AnnouncePipeline": 200,
+    "scrapy_project.pipelines.state.CrawlStatePipeline": 300,
 }
+# Late in the chain: after robots.txt and offsite checks, first to see a 304.
+DOWNLOADER_MIDDLEWARES = {"scrapy_project.middlewares.IncrementalMiddleware": 950}
+EXTENSIONS = {"scrapy_project.extensions.CrawlRunExtension": 500}
 
 
 def service_settings(s: Settings) -> dict[str, object]:
@@ -32,6 +36,7 @@ def service_settings(s: Settings) -> dict[str, object]:
         "S3_BUCKET": s.s3_bucket,
         "S3_REGION": s.s3_region,
         "REDIS_URL": s.redis_url,
+        "DATABASE_URL": s.database_url,
     }
 
 

@@ -21,6 +21,13 @@ BODY_SUFFIX = ".html.gz"
 FACTS_SUFFIX = ".fetch.json"
 
 
+_MISSING = ("NoSuchKey", "NoSuchObject", "ResourceNotFound", "NoSuchBucket")
+
+
+class MissingObject(LookupError):
+    """The object is not in the store: retrying will not bring it back."""
+
+
 @dataclass(frozen=True)
 class FetchFacts:
     url: str
@@ -99,8 +106,13 @@ class RawStore:
         return StoredRaw(key=key, sha256=sha, created=True)
 
     def get(self, key: str) -> bytes:
-        """The exact bytes the server sent."""
-        return gzip.decompress(self._read(key))
+        """The exact bytes the server sent. MissingObject if there is no such object (not transient)."""
+        try:
+            return gzip.decompress(self._read(key))
+        except S3Error as exc:
+            if exc.code in _MISSING:
+                raise MissingObject(f"no raw object {key!r} in bucket {self.bucket!r}") from exc
+            raise
 
     def get_facts(self, key: str) -> FetchFacts:
         return FetchFacts(**json.loads(self._read(facts_key(key))))
@@ -117,7 +129,7 @@ class RawStore:
         try:
             self.client.stat_object(self.bucket, key)
         except S3Error as exc:
-            if exc.code in ("NoSuchKey", "NoSuchObject", "ResourceNotFound"):
+            if exc.code in _MISSING:
                 return False
             raise
         return True

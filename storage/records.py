@@ -54,7 +54,7 @@ def ensure_source(conn: psycopg.Connection, name: str, config: dict[str, Any] | 
     return _first(row)
 
 
-def _source_id(conn: psycopg.Connection, name: str | None) -> int | None:
+def source_id_for(conn: psycopg.Connection, name: str | None) -> int | None:
     if not name:
         return None
     row = (
@@ -86,7 +86,26 @@ def upsert_article(conn: psycopg.Connection, article: ArticleRow) -> bool:
         RETURNING id
         """
     ).format(columns=columns, placeholders=sql.SQL(", ").join(sql.Placeholder() * len(values)), updates=updates)
-    row = conn.execute(query, [_source_id(conn, article.source), *values]).fetchone()
+    row = conn.execute(query, [source_id_for(conn, article.source), *values]).fetchone()
+    return row is not None
+
+
+def record_version(conn: psycopg.Connection, article: ArticleRow) -> bool:
+    """Keep this normalized content as a version of its article; True if it is a new one. Written also for
+    a stale (older) fetch: a version is history, not current state."""
+    row = conn.execute(
+        """
+        INSERT INTO article_versions (article_id, content_hash, raw_key, fetched_at, title, body,
+                                      published_at, modified_at, extractor_version)
+        SELECT id, %s, %s, %s, %s, %s, %s, %s, %s FROM articles WHERE url = %s
+        ON CONFLICT (article_id, content_hash) DO NOTHING
+        RETURNING article_id
+        """,
+        (
+            article.content_hash, article.raw_key, article.fetched_at, article.title, article.body,
+            article.published_at, article.modified_at, article.extractor_version, article.url,
+        ),
+    ).fetchone()  # fmt: skip
     return row is not None
 
 
@@ -120,7 +139,7 @@ def record_failure(
         ON CONFLICT (url, stage, coalesce(raw_key, '')) DO UPDATE
             SET reason = EXCLUDED.reason, created_at = now()
         """,
-        (url, stage, reason[:2000], raw_key, _source_id(conn, source)),
+        (url, stage, reason[:2000], raw_key, source_id_for(conn, source)),
     )
 
 

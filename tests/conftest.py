@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
+import redis as redis_lib
 
 from deploy.local_services import local_services
 from deploy.settings import Settings
@@ -25,9 +26,10 @@ def services() -> Iterator[Settings]:
 
 @pytest.fixture
 def settings(services: Settings) -> Settings:
-    """Per test: a fresh bucket, empty tables."""
+    """Per test: a fresh bucket, empty tables, empty queues (a test's unconsumed tasks name its own bucket)."""
     with connect(services.database_url) as conn:
         conn.execute("TRUNCATE articles, failures, sources RESTART IDENTITY CASCADE")
+    redis_lib.Redis.from_url(services.redis_url).flushdb()
     return replace(services, s3_bucket=f"test-{uuid.uuid4().hex[:12]}")
 
 

@@ -8,8 +8,15 @@ from datetime import datetime
 
 from psycopg_pool import ConnectionPool
 
-from storage.rawstore import RawStore
-from storage.records import ArticleRow, clear_failures, record_failure, record_views, upsert_article
+from storage.rawstore import MissingObject, RawStore
+from storage.records import (
+    ArticleRow,
+    clear_failures,
+    record_failure,
+    record_version,
+    record_views,
+    upsert_article,
+)
 from workers.normalize import DEFAULT_MAX_BYTES, ArticleRecord, NormalizeError, SiteRules, normalize_page
 
 log = logging.getLogger(__name__)
@@ -36,7 +43,13 @@ def normalize_archived(
 ) -> Outcome:
     """Idempotent: the same message processed twice leaves one article row (or one failure row) and one
     views point. A page that cannot be normalized stays archived and gets a failures row."""
-    body = store.get(raw_key)
+    try:
+        body = store.get(raw_key)
+    except MissingObject as exc:  # announced but not in the store: say so, do not retry forever
+        log.error("raw object missing for %s: %s", url, exc)
+        with pool.connection() as conn:
+            record_failure(conn, url=url, stage="load", reason=str(exc), raw_key=raw_key, source=source)
+        return Outcome("failed", url, str(exc))
     fetched = datetime.fromisoformat(fetched_at)
     try:
         record = normalize_page(
@@ -51,6 +64,7 @@ def normalize_archived(
     row = article_row(record, raw_key=raw_key, fetched_at=fetched, source=source)
     with pool.connection() as conn:
         written = upsert_article(conn, row)
+        record_version(conn, row)
         if record.views is not None:
             record_views(conn, url=record.url, observed_at=fetched, views=record.views, raw_key=raw_key)
         clear_failures(conn, url, "normalize")

@@ -40,6 +40,9 @@ class AnnouncePipeline:
     def _announce(self, page: FetchedPage) -> FetchedPage:
         if not page.raw_key:
             raise DropItem(f"not archived, not announced: {page.url}")
+        if page.unchanged:  # the same bytes as last time: its record is already what they give
+            self.stats.inc_value("newsarchive/unchanged")
+            return page
         self.client.send_task(
             NORMALIZE_TASK,
             kwargs={

@@ -14,17 +14,22 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
+from twisted.python.failure import Failure
 
 from scrapy_project.discovery import Listed, feed_links, read_xml_listing, robots_sitemaps, sniff_xml
 from scrapy_project.items import FetchedPage
 from scrapy_project.sources import Source
 from scrapy_project.urls import canonical
 
-# Request meta keys the middlewares and pipelines read.
+# Request meta: set here, read by the middlewares and pipelines.
 ARTICLE = "newsarchive_article"
 LISTED_DATE = "newsarchive_listed_date"
+# Set by IncrementalMiddleware (scrapy_project.middlewares): archived before, and the body archived last.
+KNOWN = "newsarchive_known"
+PREVIOUS_RAW_KEY = "newsarchive_previous_raw_key"
 
 
 class NewsSpider(scrapy.Spider):
@@ -52,7 +57,19 @@ class NewsSpider(scrapy.Spider):
         meta: dict[str, Any] = {ARTICLE: article}
         if listed and listed.date:
             meta[LISTED_DATE] = listed.date
-        return scrapy.Request(canonical(url, self.source.drop_params), callback=self.parse, meta=meta)
+        return scrapy.Request(
+            canonical(url, self.source.drop_params),
+            callback=self.parse,
+            errback=self.fetch_failed if article else None,
+            meta=meta,
+        )
+
+    def fetch_failed(self, failure: Failure) -> None:
+        if failure.check(IgnoreRequest):  # robots.txt, offsite, revisit policy, 304: not failures
+            return
+        request = getattr(failure, "request", None)
+        self.crawler.stats.inc_value("newsarchive/fetch_failed")
+        self.logger.error("fetch failed for %s: %s", request.url if request else "?", failure.getErrorMessage())
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         for url in robots_sitemaps(response.body, response.url):
@@ -106,6 +123,8 @@ class NewsSpider(scrapy.Spider):
             body=response.body,
             fetched_at=datetime.now(UTC).isoformat(),
             source=self.source.name,
+            known=bool(response.meta.get(KNOWN)),
+            previous_raw_key=response.meta.get(PREVIOUS_RAW_KEY),
         )
 
     def _is_html(self, response: Response) -> bool:

@@ -26,7 +26,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[PortalSe
     # No article_pattern: the default decides (news sitemap and feed entries, article-like links).
     source = Source(name="portal", start_urls=(server.base_url + "/",), allowed_domains=("127.0.0.1",))
     write_sources(sources_file, [source])
-    stats = crawl_in_child(sources_file, {"ITEM_PIPELINES": {}})["portal"]
+    stats = crawl_in_child(sources_file, {"ITEM_PIPELINES": {}, "DATABASE_URL": ""})["portal"]
     yield server, stats
     server.shutdown()
     server.server_close()
@@ -80,7 +80,7 @@ def test_source_pattern_overrides_the_default(tmp_path: Path) -> None:
             article_pattern=r"/news/1\d*-novost\.html$",  # only articles whose number starts with 1
         )
         write_sources(tmp_path / "sources.toml", [source])
-        stats = crawl_in_child(tmp_path / "sources.toml", {"ITEM_PIPELINES": {}})["portal"]
+        stats = crawl_in_child(tmp_path / "sources.toml", {"ITEM_PIPELINES": {}, "DATABASE_URL": ""})["portal"]
     finally:
         server.shutdown()
         server.server_close()

@@ -92,3 +92,34 @@ def test_wire_fields_reach_their_columns(settings: Settings, raw_store: RawStore
         row = conn.execute("SELECT dateline_place, dateline_agency, agency, body FROM articles").fetchone()
     assert (row["dateline_place"], row["dateline_agency"], row["agency"]) == ("Москва", "Маркет Репорт", "MRC")
     assert not row["body"].startswith("МОСКВА") and not row["body"].endswith("MRC")
+
+
+def test_missing_raw_object_is_a_failure_not_a_retry_loop(settings: Settings, raw_store: RawStore, pool) -> None:  # type: ignore[no-untyped-def]
+    outcome = normalize_archived(
+        raw_store,
+        pool,
+        raw_key="raw/00/nothing-here.html.gz",
+        url="http://x.test/a",
+        fetched_at=datetime.now(UTC).isoformat(),
+    )
+    assert outcome.status == "failed" and "no raw object" in outcome.detail
+    with connect(settings.database_url) as conn:
+        rows = conn.execute("SELECT stage, raw_key FROM failures").fetchall()
+    assert [(r["stage"], r["raw_key"]) for r in rows] == [("load", "raw/00/nothing-here.html.gz")]
+
+
+def test_each_distinct_content_is_one_version(settings: Settings, raw_store: RawStore, pool) -> None:  # type: ignore[no-untyped-def]
+    article = load_site("vologda")[0]
+    url = "http://127.0.0.1:8765" + article_url(article)
+    original = file_for(article_url(article)).read_bytes()
+    edited = original.replace(b"</h1>", b"</h1><p>" + "Дополнено: новые подробности.".encode() * 3 + b"</p>", 1)
+    for n, body in enumerate((original, original, edited, edited)):
+        key = archive(raw_store, body, url)
+        fetched = datetime(2026, 1, 17, 12, n, tzinfo=UTC).isoformat()
+        normalize_archived(raw_store, pool, raw_key=key, url=url, fetched_at=fetched, source="vologda")
+    with connect(settings.database_url) as conn:
+        versions = conn.execute("SELECT body FROM article_versions ORDER BY fetched_at").fetchall()
+        current = conn.execute("SELECT body FROM articles").fetchall()
+    assert len(versions) == 2
+    assert "Дополнено" not in versions[0]["body"] and "Дополнено" in versions[1]["body"]
+    assert [r["body"] for r in current] == [versions[1]["body"]]

@@ -1,0 +1,57 @@
+"""The crawl_runs row of a crawl: opened when the spider opens, closed with its counts when it closes.
+Several crawler processes can share one run (`newsarchive crawl --processes N`): each adds its counts,
+the last one closes the row."""
+
+from __future__ import annotations
+
+import logging
+
+from scrapy import Spider, signals
+from scrapy.crawler import Crawler
+
+from scrapy_project.state import CrawlContext
+from storage.crawl_state import finish_run_part, start_run
+
+log = logging.getLogger(__name__)
+
+# crawl_runs column -> the Scrapy stats summed into it.
+RUN_STATS = {
+    "pages_seen": ("response_received_count",),
+    "pages_new": ("newsarchive/new",),
+    "pages_changed": ("newsarchive/changed",),
+    "pages_unchanged": ("newsarchive/not_modified", "newsarchive/unchanged_body"),
+    "pages_skipped": ("newsarchive/skipped",),
+    "pages_failed": ("newsarchive/fetch_failed", "newsarchive/archive_failed"),
+}
+
+
+class CrawlRunExtension:
+    def __init__(self, crawler: Crawler, context: CrawlContext) -> None:
+        self.crawler = crawler
+        self.context = context
+        self.trigger = crawler.settings.get("NEWSARCHIVE_TRIGGER", "cli")
+        self.join_run = crawler.settings.getint("NEWSARCHIVE_RUN_ID", 0) or None
+        crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CrawlRunExtension:
+        return cls(crawler, CrawlContext.of(crawler))
+
+    def spider_opened(self, spider: Spider) -> None:
+        if self.join_run:
+            self.context.run_id = self.join_run
+        else:
+            with self.context.pool.connection() as conn:
+                self.context.run_id = start_run(conn, spider.source.name, self.trigger)  # type: ignore[attr-defined]
+        self.crawler.stats.set_value("newsarchive/run_id", self.context.run_id)
+        log.info("crawl run %s of %s (%s)", self.context.run_id, spider.name, self.trigger)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.context.run_id is None:
+            return
+        stats = self.crawler.stats
+        counts = {column: sum(int(stats.get_value(k, 0)) for k in keys) for column, keys in RUN_STATS.items()}
+        with self.context.pool.connection() as conn:
+            finish_run_part(conn, self.context.run_id, counts, reason)
+        self.context.close()

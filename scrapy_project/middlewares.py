@@ -1,0 +1,83 @@
+"""Downloader middleware for incremental crawling.
+
+Before an article request: look up what we archived from that URL. Older than the revisit window:
+not requested. Fetched within the revisit interval: not requested. Otherwise requested with
+If-None-Match / If-Modified-Since, and a 304 ends there (nothing downloaded, nothing re-processed).
+Listings, feeds and sitemaps are always fetched in full: they are how new articles are found.
+"""
+
+from __future__ import annotations
+
+import logging
+from datetime import UTC, datetime
+from typing import Any
+
+from scrapy import Request, Spider
+from scrapy.crawler import Crawler
+from scrapy.exceptions import IgnoreRequest
+from scrapy.http import Response
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.threads import deferToThread
+
+from scrapy_project.spiders.news import ARTICLE, KNOWN, PREVIOUS_RAW_KEY
+from scrapy_project.state import CrawlContext, RevisitPolicy
+from storage.crawl_state import PageState, page_state, touch_fetch
+
+log = logging.getLogger(__name__)
+
+_CONDITIONAL = "newsarchive_conditional"
+
+
+class IncrementalMiddleware:
+    def __init__(self, crawler: Crawler, context: CrawlContext) -> None:
+        self.crawler = crawler
+        self.context = context
+        self.stats = crawler.stats
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
+        return cls(crawler, CrawlContext.of(crawler))
+
+    async def process_request(self, request: Request, spider: Spider | None = None) -> None:
+        if not request.meta.get(ARTICLE) or request.meta.get(_CONDITIONAL) is not None:
+            return None  # not an article, or a retry/redirect of one already looked up
+        state = await maybe_deferred_to_future(deferToThread(self._lookup, request.url))
+        request.meta[_CONDITIONAL] = False
+        if state is None:
+            return None
+        policy = RevisitPolicy.for_source(self.crawler.spider.source)  # type: ignore[union-attr]
+        now = datetime.now(UTC)
+        if state.first_seen_at < now - policy.window:
+            self._skip("out_of_window")
+            raise IgnoreRequest(f"outside the revisit window: {request.url}")
+        if state.last_fetched_at > now - policy.interval:
+            self._skip("recent")
+            raise IgnoreRequest(f"fetched {state.last_fetched_at:%H:%M:%S}, within the revisit interval: {request.url}")
+        request.meta[KNOWN] = True
+        request.meta[PREVIOUS_RAW_KEY] = state.raw_key
+        if state.etag:
+            request.headers["If-None-Match"] = state.etag
+        if state.last_modified:
+            request.headers["If-Modified-Since"] = state.last_modified
+        request.meta[_CONDITIONAL] = bool(state.etag or state.last_modified)
+        return None
+
+    async def process_response(self, request: Request, response: Response, spider: Spider | None = None) -> Any:
+        if response.status != 304 or not request.meta.get(_CONDITIONAL):
+            return response
+        run_id = self.context.run_id
+        await maybe_deferred_to_future(deferToThread(self._touch, request.url, run_id))
+        self.stats.inc_value("newsarchive/not_modified")
+        raise IgnoreRequest(f"not modified: {request.url}")
+
+    def _lookup(self, url: str) -> PageState | None:
+        with self.context.pool.connection() as conn:
+            return page_state(conn, url)
+
+    def _touch(self, url: str, run_id: int | None) -> None:
+        with self.context.pool.connection() as conn:
+            touch_fetch(conn, url, datetime.now(UTC), run_id)
+
+    def _skip(self, why: str) -> None:
+        self.stats.inc_value("newsarchive/skipped")
+        self.stats.inc_value(f"newsarchive/skipped/{why}")

@@ -1,0 +1,117 @@
+"""What the crawler remembers between crawls (crawl_pages) and what it did (crawl_runs)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import psycopg
+
+from storage.records import source_id_for
+
+# Counters of a run, as Scrapy stats names -> crawl_runs columns (see scrapy_project/extensions.py).
+RUN_COUNTERS = ("pages_seen", "pages_new", "pages_changed", "pages_unchanged", "pages_skipped", "pages_failed")
+
+
+@dataclass(frozen=True)
+class PageState:
+    url: str
+    etag: str | None
+    last_modified: str | None
+    raw_key: str
+    first_seen_at: datetime
+    last_fetched_at: datetime
+
+
+def page_state(conn: psycopg.Connection, url: str) -> PageState | None:
+    row = conn.execute(
+        "SELECT url, etag, last_modified, raw_key, first_seen_at, last_fetched_at FROM crawl_pages WHERE url = %s",
+        (url,),
+    ).fetchone()
+    return PageState(**row) if row else None  # type: ignore[arg-type]
+
+
+def record_fetch(
+    conn: psycopg.Connection,
+    *,
+    url: str,
+    source: str,
+    raw_key: str,
+    etag: str | None,
+    last_modified: str | None,
+    fetched_at: datetime,
+    changed: bool,
+    run_id: int | None,
+) -> None:
+    """After a page was archived (and, if changed, announced): remember its validators and body."""
+    conn.execute(
+        """
+        INSERT INTO crawl_pages (url, source_id, etag, last_modified, raw_key, first_seen_at, last_fetched_at,
+                                 last_changed_at, last_run_id)
+        VALUES (%(url)s, %(source_id)s, %(etag)s, %(last_modified)s, %(raw_key)s, %(at)s, %(at)s, %(at)s, %(run)s)
+        ON CONFLICT (url) DO UPDATE SET
+            etag = EXCLUDED.etag,
+            last_modified = EXCLUDED.last_modified,
+            raw_key = EXCLUDED.raw_key,
+            last_fetched_at = GREATEST(crawl_pages.last_fetched_at, EXCLUDED.last_fetched_at),
+            last_changed_at = CASE WHEN %(changed)s THEN EXCLUDED.last_changed_at ELSE crawl_pages.last_changed_at END,
+            last_run_id = EXCLUDED.last_run_id
+        """,
+        {
+            "url": url, "source_id": source_id_for(conn, source), "etag": etag, "last_modified": last_modified,
+            "raw_key": raw_key, "at": fetched_at, "run": run_id, "changed": changed,
+        },
+    )  # fmt: skip
+
+
+def touch_fetch(conn: psycopg.Connection, url: str, fetched_at: datetime, run_id: int | None) -> None:
+    """A 304: the page is as archived; only the time it was last confirmed moves."""
+    conn.execute(
+        "UPDATE crawl_pages SET last_fetched_at = GREATEST(last_fetched_at, %s), last_run_id = %s WHERE url = %s",
+        (fetched_at, run_id, url),
+    )
+
+
+def start_run(conn: psycopg.Connection, source: str, trigger: str, processes: int = 1) -> int:
+    row = conn.execute(
+        "INSERT INTO crawl_runs (source_id, trigger, processes) VALUES (%s, %s, %s) RETURNING id",
+        (source_id_for(conn, source), trigger, processes),
+    ).fetchone()
+    assert row is not None
+    return int(row["id"] if isinstance(row, dict) else row[0])
+
+
+def finish_run_part(conn: psycopg.Connection, run_id: int, counts: dict[str, int], reason: str) -> bool:
+    """One crawler process of the run is done: add its counts. Returns True when it was the last one,
+    which closes the run (status finished, or failed if any process ended other than 'finished')."""
+    sets = ", ".join(f"{c} = {c} + %({c})s" for c in RUN_COUNTERS)
+    row = conn.execute(
+        f"""
+        UPDATE crawl_runs SET {sets},
+            processes_done = processes_done + 1,
+            finish_reason = CASE WHEN %(reason)s = 'finished' THEN coalesce(finish_reason, %(reason)s)
+                                 ELSE %(reason)s END,
+            finished_at = CASE WHEN processes_done + 1 >= processes THEN now() END,
+            status = CASE WHEN processes_done + 1 < processes THEN 'running'
+                          WHEN %(reason)s = 'finished' AND coalesce(finish_reason, 'finished') = 'finished'
+                          THEN 'finished' ELSE 'failed' END
+        WHERE id = %(id)s
+        RETURNING processes_done >= processes AS last
+        """,
+        {**{c: int(counts.get(c, 0)) for c in RUN_COUNTERS}, "reason": reason, "id": run_id},
+    ).fetchone()
+    return bool(row and (row["last"] if isinstance(row, dict) else row[0]))
+
+
+def recent_runs(conn: psycopg.Connection, limit: int = 20, source: str | None = None) -> list[dict[str, object]]:
+    return conn.execute(
+        """
+        SELECT r.id, s.name AS source, r.trigger, r.status, r.finish_reason, r.processes, r.started_at,
+               r.finished_at, r.pages_seen, r.pages_new, r.pages_changed, r.pages_unchanged, r.pages_skipped,
+               r.pages_failed
+        FROM crawl_runs r JOIN sources s ON s.id = r.source_id
+        WHERE %(source)s::text IS NULL OR s.name = %(source)s
+        ORDER BY r.started_at DESC, r.id DESC LIMIT %(limit)s
+        """,
+        {"source": source, "limit": limit},
+    ).fetchall()  # type: ignore[return-value]
