@@ -9,7 +9,7 @@ import os
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from deploy.settings import Settings
 
@@ -67,22 +67,34 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
+    from scrapy_project.frontier import frontier_settings
     from scrapy_project.run import crawl
     from scrapy_project.sources import load_sources
     from storage.db import connect
     from storage.records import ensure_source
 
     settings = _require(Settings.from_env(), "DATABASE_URL", "REDIS_URL", "S3_ENDPOINT")
-    sources = load_sources(args.sources_file or settings.sources_file)
+    sources_file = args.sources_file or settings.sources_file
+    sources = load_sources(sources_file)
     chosen = sources if args.all else [s for s in sources if s.name in args.source]
     unknown = set(args.source) - {s.name for s in sources}
     if unknown or not chosen:
         print(f"unknown source(s): {sorted(unknown) or args.source}; see `newsarchive sources`", file=sys.stderr)
         return 2
+    if (args.processes > 1 or args.join_run) and len(chosen) != 1:
+        print("--processes and --join-run take exactly one source", file=sys.stderr)
+        return 2
     with connect(settings.database_url) as conn:
         for source in chosen:
             ensure_source(conn, source.name, source.as_config())
-    stats = crawl(settings, chosen, overrides={"NEWSARCHIVE_TRIGGER": args.trigger})
+    if args.processes > 1:
+        return _crawl_in_processes(settings, chosen[0].name, sources_file, args.processes, args.trigger)
+
+    overrides: dict[str, object] = {"NEWSARCHIVE_TRIGGER": args.trigger}
+    if args.join_run:  # one of several processes of a run: share its frontier in Redis
+        overrides.update(frontier_settings(args.join_run, settings.frontier_idle_seconds))
+        overrides.update({"NEWSARCHIVE_RUN_ID": args.join_run, "NEWSARCHIVE_RUN_COUNTED": args.counted})
+    stats = crawl(settings, chosen, overrides=overrides)
     for name, s in stats.items():
         print(
             f"{name}: run {s.get('newsarchive/run_id', '-')}, {s.get('response_received_count', 0)} pages fetched, "
@@ -91,6 +103,55 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             f"{s.get('newsarchive/archive_failed', 0)} failed to archive"
         )
     return 0
+
+
+def _crawl_in_processes(settings: Settings, source: str, sources_file: str, processes: int, trigger: str) -> int:
+    """One crawl run shared by N crawler processes on this machine (more can join from others)."""
+    import subprocess
+
+    from storage.crawl_state import fail_run, recent_runs, start_run
+    from storage.db import connect
+
+    with connect(settings.database_url) as conn:
+        run_id = start_run(conn, source, trigger, processes=processes)
+    print(f"crawl run {run_id}: {processes} processes; join from another machine with "
+          f"`newsarchive crawl {source} --join-run {run_id}`", flush=True)  # fmt: skip
+    cmd = [
+        sys.executable, "-m", "deploy.cli", "crawl", source, "--sources-file", sources_file,
+        "--join-run", str(run_id), "--counted", "--trigger", trigger,
+    ]  # fmt: skip
+    children = [subprocess.Popen(cmd) for _ in range(processes)]
+    codes = [child.wait() for child in children]
+    with connect(settings.database_url) as conn:
+        if any(codes):
+            fail_run(conn, run_id, f"crawler process exit codes {codes}")
+        run = next(r for r in recent_runs(conn, limit=50, source=source) if r["id"] == run_id)
+    print(_format_run(run))
+    return 1 if any(codes) else 0
+
+
+def cmd_runs(args: argparse.Namespace) -> int:
+    from storage.crawl_state import recent_runs
+    from storage.db import connect
+
+    settings = _require(Settings.from_env(), "DATABASE_URL")
+    with connect(settings.database_url) as conn:
+        runs = recent_runs(conn, limit=args.limit, source=args.source)
+    print(f"{'run':>6}  {'source':<20} {'trigger':<8} {'status':<9} {'started (UTC)':<19} {'secs':>6}"
+          f"  {'seen':>6} {'new':>6} {'changed':>7} {'same':>6} {'skipped':>7} {'failed':>6}")  # fmt: skip
+    for run in runs:
+        print(_format_run(run))
+    return 0
+
+
+def _format_run(run: dict[str, Any]) -> str:
+    started = run["started_at"].astimezone(UTC)
+    secs = f"{(run['finished_at'] - run['started_at']).total_seconds():.1f}" if run["finished_at"] else "-"
+    return (
+        f"{run['id']:>6}  {run['source']:<20} {run['trigger']:<8} {run['status']:<9} {started:%Y-%m-%d %H:%M:%S}"
+        f" {secs:>6}  {run['pages_seen']:>6} {run['pages_new']:>6} {run['pages_changed']:>7}"
+        f" {run['pages_unchanged']:>6} {run['pages_skipped']:>7} {run['pages_failed']:>6}"
+    )
 
 
 def cmd_extract(args: argparse.Namespace) -> int:
@@ -181,7 +242,17 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--all", action="store_true", help="crawl every source")
     crawl.add_argument("--sources-file")
     crawl.add_argument("--trigger", default="cli", help="recorded in crawl_runs.trigger (cli, task, beat...)")
+    crawl.add_argument(
+        "--processes", type=int, default=1, help="crawler processes sharing one frontier in Redis (one source)"
+    )
+    crawl.add_argument("--join-run", type=int, metavar="RUN_ID", help="join a running crawl run's shared frontier")
+    crawl.add_argument("--counted", action="store_true", help=argparse.SUPPRESS)  # started by --processes
     crawl.set_defaults(func=cmd_crawl)
+
+    runs = sub.add_parser("runs", help="show recent crawl runs")
+    runs.add_argument("--source", help="only this source")
+    runs.add_argument("--limit", type=int, default=20)
+    runs.set_defaults(func=cmd_runs)
 
     extract = sub.add_parser(
         "extract",

@@ -44,6 +44,12 @@ class Settings:
     # Crawler.
     sources_file: str = _env("SOURCES_FILE", default=str(_DEPLOY_DIR / "sources.toml"))
     crawl_concurrency: int = _env("CRAWL_CONCURRENCY", default=32)
+    # Per host, unless a source sets its own `concurrency` / `delay` (sources file).
+    crawl_host_concurrency: int = _env("CRAWL_HOST_CONCURRENCY", default=8)
+    # AutoThrottle aims at this many requests in flight per host (0 switches it off).
+    crawl_autothrottle_target: float = _env("CRAWL_AUTOTHROTTLE_TARGET", default=4.0)
+    # A process sharing a crawl run's frontier stops once the shared queue stayed empty this long.
+    frontier_idle_seconds: float = _env("FRONTIER_IDLE_SECONDS", default=5.0)
     crawl_user_agent: str = _env("CRAWL_USER_AGENT", default="newsarchive/0.1 (+https://example.org/newsarchive)")
 
     log_level: str = _env("LOG_LEVEL", default="INFO")
@@ -94,4 +100,9 @@ def _parse(name: str, type_name: Any, raw: str) -> Any:
             return int(raw)
         except ValueError as exc:
             raise ValueError(f"setting {name}: expected an integer, got {raw!r}") from exc
+    if type_name in (float, "float"):
+        try:
+            return float(raw)
+        except ValueError as exc:
+            raise ValueError(f"setting {name}: expected a number, got {raw!r}") from exc
     return raw

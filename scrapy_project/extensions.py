@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import logging
 
+import redis
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
 
+from scrapy_project.frontier import frontier_keys
 from scrapy_project.state import CrawlContext
-from storage.crawl_state import finish_run_part, start_run
+from storage.crawl_state import finish_run_part, join_run, start_run
 
 log = logging.getLogger(__name__)
 
@@ -30,7 +32,10 @@ class CrawlRunExtension:
         self.crawler = crawler
         self.context = context
         self.trigger = crawler.settings.get("NEWSARCHIVE_TRIGGER", "cli")
+        # Set when this process is one of several sharing a run (and its frontier, see frontier.py).
         self.join_run = crawler.settings.getint("NEWSARCHIVE_RUN_ID", 0) or None
+        # Processes started by `crawl --processes N` were counted when the run was made; others join.
+        self.counted = crawler.settings.getbool("NEWSARCHIVE_RUN_COUNTED", False)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -40,6 +45,9 @@ class CrawlRunExtension:
 
     def spider_opened(self, spider: Spider) -> None:
         if self.join_run:
+            if not self.counted:
+                with self.context.pool.connection() as conn:
+                    join_run(conn, self.join_run, spider.source.name)  # type: ignore[attr-defined]
             self.context.run_id = self.join_run
         else:
             with self.context.pool.connection() as conn:
@@ -53,5 +61,12 @@ class CrawlRunExtension:
         stats = self.crawler.stats
         counts = {column: sum(int(stats.get_value(k, 0)) for k in keys) for column, keys in RUN_STATS.items()}
         with self.context.pool.connection() as conn:
-            finish_run_part(conn, self.context.run_id, counts, reason)
+            last = finish_run_part(conn, self.context.run_id, counts, reason)
+        if last and self.join_run:
+            self._drop_frontier()
         self.context.close()
+
+    def _drop_frontier(self) -> None:
+        client = redis.Redis.from_url(self.crawler.settings["REDIS_URL"])
+        client.delete(*frontier_keys(self.context.run_id))  # type: ignore[arg-type]
+        client.close()

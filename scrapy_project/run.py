@@ -9,17 +9,35 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings as ScrapySettings
 
 from deploy.settings import Settings
-from scrapy_project.settings import service_settings
+from scrapy_project.settings import from_app_settings
 from scrapy_project.sources import Source
 from scrapy_project.spiders.news import NewsSpider
 
 
-def scrapy_settings(app: Settings, overrides: dict[str, Any] | None = None) -> ScrapySettings:
+def scrapy_settings(
+    app: Settings, overrides: dict[str, Any] | None = None, sources: Iterable[Source] = ()
+) -> ScrapySettings:
     settings = ScrapySettings()
     settings.setmodule("scrapy_project.settings", priority="project")
-    settings.update(service_settings(app), priority="cmdline")
+    settings.update(from_app_settings(app), priority="cmdline")
+    settings.set("DOWNLOAD_SLOTS", download_slots(sources), priority="cmdline")
     settings.update(overrides or {}, priority="cmdline")
     return settings
+
+
+def download_slots(sources: Iterable[Source]) -> dict[str, dict[str, float]]:
+    """Per-host concurrency and delay from the sources file (`concurrency`, `delay`). Scrapy keys its
+    download slots by host name; two sources on one host get the stricter of their values."""
+    slots: dict[str, dict[str, float]] = {}
+    for source in sources:
+        wanted = {k: source.setting(k, 0) for k in ("concurrency", "delay") if k in source.extra}
+        for host in source.allowed_domains:
+            slot = slots.setdefault(host, {})
+            if "concurrency" in wanted:
+                slot["concurrency"] = int(min(slot.get("concurrency", wanted["concurrency"]), wanted["concurrency"]))
+            if "delay" in wanted:
+                slot["delay"] = max(slot.get("delay", 0.0), wanted["delay"])
+    return {host: slot for host, slot in slots.items() if slot}
 
 
 def crawl(
@@ -29,7 +47,8 @@ def crawl(
     on_start: Callable[[list[Crawler]], None] | None = None,
 ) -> dict[str, dict[str, Any]]:
     """Crawl the sources to the end; return each source's Scrapy stats. Blocks (runs the reactor)."""
-    process = CrawlerProcess(scrapy_settings(app, overrides))
+    sources = list(sources)
+    process = CrawlerProcess(scrapy_settings(app, overrides, sources))
     crawlers: dict[str, Crawler] = {}
     for source in sources:
         crawler = process.create_crawler(NewsSpider)

@@ -2,20 +2,17 @@
 
 from deploy.settings import Settings
 
-_s = Settings.from_env()
-
 BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["scrapy_project.spiders"]
-USER_AGENT = _s.crawl_user_agent
 ROBOTSTXT_OBEY = True
 
-CONCURRENT_REQUESTS = _s.crawl_concurrency
-CONCURRENT_REQUESTS_PER_DOMAIN = _s.crawl_concurrency
 DOWNLOAD_TIMEOUT = 30
-DOWNLOAD_MAXSIZE = _s.max_page_bytes
 RETRY_TIMES = 2
-# Blocking uploads and broker sends run in Twisted's thread pool.
+# Blocking uploads, broker sends and state lookups run in Twisted's thread pool.
 REACTOR_THREADPOOL_MAXSIZE = 16
+# Politeness: AutoThrottle adapts each host's delay to its latency; it starts gently.
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
 
 ITEM_PIPELINES = {
     "scrapy_project.pipelines.archive.ArchivePipeline": 100,
@@ -25,10 +22,12 @@ ITEM_PIPELINES = {
 # Late in the chain: after robots.txt and offsite checks, first to see a 304.
 DOWNLOADER_MIDDLEWARES = {"scrapy_project.middlewares.IncrementalMiddleware": 950}
 EXTENSIONS = {"scrapy_project.extensions.CrawlRunExtension": 500}
+TELNETCONSOLE_ENABLED = False
 
 
-def service_settings(s: Settings) -> dict[str, object]:
-    """The keys the pipelines read, from an explicit Settings (the demo passes its own)."""
+def from_app_settings(s: Settings) -> dict[str, object]:
+    """The Scrapy settings that come from the environment, from an explicit Settings (the demo and the
+    tests pass their own)."""
     return {
         "S3_ENDPOINT": s.s3_endpoint,
         "S3_ACCESS_KEY": s.s3_access_key,
@@ -37,10 +36,15 @@ def service_settings(s: Settings) -> dict[str, object]:
         "S3_REGION": s.s3_region,
         "REDIS_URL": s.redis_url,
         "DATABASE_URL": s.database_url,
+        "USER_AGENT": s.crawl_user_agent,
+        "CONCURRENT_REQUESTS": s.crawl_concurrency,
+        "CONCURRENT_REQUESTS_PER_DOMAIN": s.crawl_host_concurrency,
+        "AUTOTHROTTLE_ENABLED": s.crawl_autothrottle_target > 0,
+        "AUTOTHROTTLE_TARGET_CONCURRENCY": s.crawl_autothrottle_target or 1.0,
+        "FRONTIER_IDLE_SECONDS": s.frontier_idle_seconds,
+        "DOWNLOAD_MAXSIZE": s.max_page_bytes,
+        "LOG_LEVEL": s.log_level,
     }
 
 
-globals().update(service_settings(_s))
-
-LOG_LEVEL = _s.log_level
-TELNETCONSOLE_ENABLED = False
+globals().update(from_app_settings(Settings.from_env()))

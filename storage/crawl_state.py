@@ -81,6 +81,26 @@ def start_run(conn: psycopg.Connection, source: str, trigger: str, processes: in
     return int(row["id"] if isinstance(row, dict) else row[0])
 
 
+def join_run(conn: psycopg.Connection, run_id: int, source: str) -> None:
+    """One more crawler process joins a running run of this source (from another machine)."""
+    row = conn.execute(
+        "UPDATE crawl_runs SET processes = processes + 1 WHERE id = %s AND status = 'running'"
+        " AND source_id = (SELECT id FROM sources WHERE name = %s) RETURNING id",
+        (run_id, source),
+    ).fetchone()
+    if row is None:
+        raise LookupError(f"no running crawl run {run_id} of source {source!r} to join")
+
+
+def fail_run(conn: psycopg.Connection, run_id: int, reason: str) -> None:
+    """Close a run whose processes died before they could close it themselves."""
+    conn.execute(
+        "UPDATE crawl_runs SET status = 'failed', finish_reason = %s, finished_at = now()"
+        " WHERE id = %s AND status = 'running'",
+        (reason, run_id),
+    )
+
+
 def finish_run_part(conn: psycopg.Connection, run_id: int, counts: dict[str, int], reason: str) -> bool:
     """One crawler process of the run is done: add its counts. Returns True when it was the last one,
     which closes the run (status finished, or failed if any process ended other than 'finished')."""

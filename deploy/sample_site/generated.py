@@ -11,7 +11,8 @@ It publishes every way a news site is discovered, and each article is reachable 
 
 Articles answer conditional requests (ETag, Last-Modified -> 304). `POST /__edit/N` publishes a new
 revision of article N; `GET /__log` returns the request log as JSON; `/private/` is disallowed by
-robots.txt; `/go/away` redirects to another host. Run it as its own process (`python -m
+robots.txt; `/go/away` redirects to another host; `--latency-ms` makes articles answer as slowly as
+a remote server. Run it as its own process (`python -m
 deploy.sample_site.generated --port P --articles N`) so it does not share the crawler's GIL.
 """
 
@@ -22,6 +23,7 @@ import gzip
 import json
 import random
 import threading
+import time
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -210,9 +212,12 @@ def article_number(path: str) -> int | None:
 class PortalServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, articles: int, host: str = "127.0.0.1", port: int = 0, log: bool = True) -> None:
+    def __init__(
+        self, articles: int, host: str = "127.0.0.1", port: int = 0, log: bool = True, latency: float = 0.0
+    ) -> None:
         super().__init__((host, port), _Handler)
         self.portal = Portal(articles)
+        self.latency = latency  # seconds before each article answer, as a remote server would take
         self.keep_log = log
         self.log: list[tuple[str, str, int]] = []
         self.log_lock = threading.Lock()
@@ -281,6 +286,8 @@ class _Handler(BaseHTTPRequestHandler):
         self._send(200 if body else 404, body or b"not found", ctype)
 
     def _send_article(self, n: int) -> None:
+        if self.server.latency:
+            time.sleep(self.server.latency)
         portal = self.server.portal
         etag, modified = portal.etag(n), portal.modified(n)
         if self._not_modified(etag, modified):
@@ -331,8 +338,9 @@ def main() -> None:
     parser.add_argument("--articles", type=int, default=1000)
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--no-log", action="store_true", help="keep no request log (long benchmarks)")
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="delay before each article answer")
     args = parser.parse_args()
-    server = PortalServer(args.articles, port=args.port, log=not args.no_log)
+    server = PortalServer(args.articles, port=args.port, log=not args.no_log, latency=args.latency_ms / 1000)
     print(f"portal of {args.articles} articles at {server.base_url}", flush=True)
     server.serve_forever()
 

@@ -55,6 +55,8 @@ class NewsSpider(scrapy.Spider):
 
     def request(self, url: str, listed: Listed | None = None, article: bool = False) -> scrapy.Request:
         meta: dict[str, Any] = {ARTICLE: article}
+        if "delay" in self.source.extra:  # the source's delay is a floor AutoThrottle must not lower
+            meta["autothrottle_dont_adjust_delay"] = True
         if listed and listed.date:
             meta[LISTED_DATE] = listed.date
         return scrapy.Request(
