@@ -18,10 +18,10 @@ class CrawlFailed(RuntimeError):
     pass
 
 
-def run_crawl(source_names: Sequence[str], sources_file: str, timeout: float) -> str:
+def run_crawl(source_names: Sequence[str], sources_file: str, timeout: float, trigger: str = "task") -> str:
     """Crawl the named sources (all if empty); return the crawler's summary lines."""
     args = list(source_names) or ["--all"]
-    cmd = [sys.executable, "-m", "deploy.cli", "crawl", *args, "--sources-file", sources_file]
+    cmd = [sys.executable, "-m", "deploy.cli", "crawl", *args, "--sources-file", sources_file, "--trigger", trigger]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     if result.returncode != 0:
         raise CrawlFailed(f"crawl {args} exited {result.returncode}: {result.stderr[-2000:]}")
@@ -40,5 +40,6 @@ def beat_schedule(sources_file: str | Path) -> dict[str, dict[str, Any]]:
             "task": "newsarchive.crawl_source",
             "schedule": minutes * 60,
             "args": [source.name],
+            "kwargs": {"trigger": "beat"},
         }
     return schedule

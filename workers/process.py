@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from datetime import datetime
 
@@ -69,6 +70,52 @@ def normalize_archived(
             record_views(conn, url=record.url, observed_at=fetched, views=record.views, raw_key=raw_key)
         clear_failures(conn, url, "normalize")
     return Outcome("stored" if written else "stale", record.url)
+
+
+def reprocess_archived(
+    store: RawStore,
+    pool: ConnectionPool,
+    raw_key: str,
+    rules_for: Callable[[str | None], SiteRules | None] = lambda source: None,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+) -> Outcome:
+    """Normalize an archived page again from the archive alone (no network): the fetch facts stored beside
+    the body give its URL, fetch time, source and content type."""
+    try:
+        facts = store.get_facts(raw_key)
+    except MissingObject as exc:
+        log.error("cannot re-process %s: %s", raw_key, exc)
+        return Outcome("failed", raw_key, str(exc))
+    return normalize_archived(
+        store,
+        pool,
+        raw_key=raw_key,
+        url=facts.final_url,
+        fetched_at=facts.fetched_at,
+        source=facts.source,
+        content_type=facts.header("Content-Type"),
+        rules=rules_for(facts.source),
+        max_bytes=max_bytes,
+    )
+
+
+def archived_keys(pool: ConnectionPool, *, source: str | None = None, url: str | None = None) -> list[str]:
+    """Raw objects behind current article records: of one source, or of one article (canonical URL, or the
+    URL it was fetched as)."""
+    with pool.connection() as conn:
+        if url is not None:
+            rows = conn.execute(
+                "SELECT raw_key FROM articles WHERE url = %(u)s"
+                " UNION SELECT raw_key FROM crawl_pages WHERE url = %(u)s",
+                {"u": url},
+            ).fetchall()
+        else:
+            rows = conn.execute(
+                "SELECT a.raw_key FROM articles a JOIN sources s ON s.id = a.source_id"
+                " WHERE %(s)s::text IS NULL OR s.name = %(s)s ORDER BY a.id",
+                {"s": source},
+            ).fetchall()
+    return list(dict.fromkeys(row["raw_key"] for row in rows))
 
 
 def article_row(record: ArticleRecord, *, raw_key: str, fetched_at: datetime, source: str | None) -> ArticleRow:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import psycopg
 import urllib3.exceptions
 from minio.error import S3Error
@@ -9,20 +11,20 @@ from minio.error import S3Error
 from workers import resources
 from workers.celery_app import app
 from workers.crawl import run_crawl
-from workers.process import normalize_archived
+from workers.process import archived_keys, normalize_archived, reprocess_archived
 
 # Services that may come back: retry with exponential backoff and jitter.
 TRANSIENT_ERRORS = (psycopg.OperationalError, urllib3.exceptions.HTTPError, S3Error, ConnectionError)
+RETRY_TRANSIENT: dict[str, Any] = {
+    "autoretry_for": TRANSIENT_ERRORS,
+    "retry_backoff": 2,
+    "retry_backoff_max": 120,
+    "retry_jitter": True,
+    "max_retries": 10,
+}
 
 
-@app.task(
-    name="newsarchive.normalize",
-    autoretry_for=TRANSIENT_ERRORS,
-    retry_backoff=2,
-    retry_backoff_max=120,
-    retry_jitter=True,
-    max_retries=10,
-)
+@app.task(name="newsarchive.normalize", **RETRY_TRANSIENT)
 def normalize(
     raw_key: str,
     url: str,
@@ -45,20 +47,52 @@ def normalize(
     return outcome.status
 
 
+@app.task(name="newsarchive.reprocess", **RETRY_TRANSIENT)
+def reprocess(raw_key: str) -> str:
+    """Normalize one archived page again, from the archive alone."""
+    settings = resources.settings()
+    rules = resources.site_rules()
+    return reprocess_archived(
+        resources.raw_store(),
+        resources.pool(),
+        raw_key,
+        rules_for=lambda source: rules.get(source or ""),
+        max_bytes=settings.max_page_bytes,
+    ).status
+
+
+@app.task(name="newsarchive.reprocess_article")
+def reprocess_article(url: str) -> int:
+    """Re-process one article (by canonical URL or the URL it was fetched as); returns pages queued."""
+    return _queue_reprocess(archived_keys(resources.pool(), url=url))
+
+
+@app.task(name="newsarchive.reprocess_source")
+def reprocess_source(name: str) -> int:
+    """Re-process every article of one source from the archive; returns pages queued."""
+    return _queue_reprocess(archived_keys(resources.pool(), source=name))
+
+
+def _queue_reprocess(keys: list[str]) -> int:
+    for key in keys:
+        reprocess.apply_async(args=[key], queue="normalize")
+    return len(keys)
+
+
 # The child crawl is stopped a little before Celery's hard limit would kill the task itself.
 CRAWL_TIME_LIMIT = 6 * 3600
 
 
 @app.task(name="newsarchive.crawl_source", acks_late=False, time_limit=CRAWL_TIME_LIMIT + 60)
-def crawl_source(name: str) -> str:
+def crawl_source(name: str, trigger: str = "task") -> str:
     """Crawl one source now. Acknowledged on receipt: a crawl outlives the broker's visibility timeout,
-    and a lost trigger is replaced by the next scheduled one."""
+    and a lost trigger is replaced by the next scheduled one. `trigger` is recorded in crawl_runs."""
     settings = resources.settings()
-    return run_crawl([name], settings.sources_file, timeout=CRAWL_TIME_LIMIT)
+    return run_crawl([name], settings.sources_file, timeout=CRAWL_TIME_LIMIT, trigger=trigger)
 
 
 @app.task(name="newsarchive.crawl_all", acks_late=False, time_limit=CRAWL_TIME_LIMIT + 60)
-def crawl_all() -> str:
+def crawl_all(trigger: str = "task") -> str:
     """Crawl every source in the sources file now."""
     settings = resources.settings()
-    return run_crawl([], settings.sources_file, timeout=CRAWL_TIME_LIMIT)
+    return run_crawl([], settings.sources_file, timeout=CRAWL_TIME_LIMIT, trigger=trigger)

@@ -10,8 +10,18 @@ def test_one_periodic_crawl_per_source(tmp_path: Path) -> None:
         '[[source]]\nname = "b"\nstart_urls = ["https://b.ru/"]\narticle_pattern = "/n/"\n'
     )
     assert beat_schedule(sources) == {
-        "crawl-a": {"task": "newsarchive.crawl_source", "schedule": 900.0, "args": ["a"]},
-        "crawl-b": {"task": "newsarchive.crawl_source", "schedule": 3600.0, "args": ["b"]},
+        "crawl-a": {
+            "task": "newsarchive.crawl_source",
+            "schedule": 900.0,
+            "args": ["a"],
+            "kwargs": {"trigger": "beat"},
+        },
+        "crawl-b": {
+            "task": "newsarchive.crawl_source",
+            "schedule": 3600.0,
+            "args": ["b"],
+            "kwargs": {"trigger": "beat"},
+        },
     }
 
 
