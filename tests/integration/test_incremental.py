@@ -109,3 +109,18 @@ def test_revisit_policy_stops_requests(settings: Settings, portal: PortalServer,
     with connect(settings.database_url) as conn:
         runs = conn.execute("SELECT pages_new, pages_skipped FROM crawl_runs ORDER BY id").fetchall()
     assert [(r["pages_new"], r["pages_skipped"]) for r in runs] == [(ARTICLES, 0), (0, ARTICLES), (0, ARTICLES)]
+
+
+def test_runs_command_lists_recent_runs(settings: Settings, portal: PortalServer, tmp_path: Path) -> None:
+    sources_file = tmp_path / "sources.toml"
+    write_sources(sources_file, [Source("portal", (portal.base_url + "/",), ("127.0.0.1",))])
+    crawl(settings, sources_file, portal)
+    env = {**os.environ, **settings.to_env(), "LOG_LEVEL": "WARNING"}
+    result = subprocess.run(
+        [sys.executable, "-m", "deploy.cli", "runs", "--source", "portal"], env=env, capture_output=True, text=True
+    )
+    assert result.returncode == 0, result.stderr
+    header, row = result.stdout.strip().splitlines()
+    assert header.split()[:4] == ["run", "source", "trigger", "status"]
+    fields = row.split()
+    assert fields[1:4] == ["portal", "cli", "finished"] and fields[-5] == str(ARTICLES)  # pages_new
