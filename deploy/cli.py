@@ -154,6 +154,31 @@ def _format_run(run: dict[str, Any]) -> str:
     )
 
 
+def cmd_reconcile(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from storage.db import make_pool
+    from storage.rawstore import RawStore
+    from workers.reconcile import reconcile
+    from workers.tasks import send_normalize
+
+    settings = _require(Settings.from_env(), "DATABASE_URL", "REDIS_URL", "S3_ENDPOINT")
+    store = RawStore.connect(
+        settings.s3_endpoint, settings.s3_access_key, settings.s3_secret_key, settings.s3_bucket, settings.s3_region
+    )
+    pool = make_pool(settings.database_url, max_size=2)
+    try:
+        report = reconcile(
+            pool, send_normalize, store, timedelta(minutes=args.older_than_minutes), scan_archive=args.scan_archive
+        )
+    finally:
+        pool.close()
+    for page in report.requeued:
+        print(f"queued again: {page.url} ({page.raw_key})")
+    print(f"adopted {report.adopted} unremembered object(s); queued {len(report.requeued)} page(s) again")
+    return 0
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     import json
 
@@ -248,6 +273,11 @@ def build_parser() -> argparse.ArgumentParser:
     crawl.add_argument("--join-run", type=int, metavar="RUN_ID", help="join a running crawl run's shared frontier")
     crawl.add_argument("--counted", action="store_true", help=argparse.SUPPRESS)  # started by --processes
     crawl.set_defaults(func=cmd_crawl)
+
+    rec = sub.add_parser("reconcile", help="queue again archived pages that have no record and no failure")
+    rec.add_argument("--older-than-minutes", type=float, default=10.0, help="leave younger pages to the queue")
+    rec.add_argument("--scan-archive", action="store_true", help="also adopt objects the crawler never remembered")
+    rec.set_defaults(func=cmd_reconcile)
 
     runs = sub.add_parser("runs", help="show recent crawl runs")
     runs.add_argument("--source", help="only this source")

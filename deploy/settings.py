@@ -38,7 +38,10 @@ class Settings:
     worker_concurrency: int = _env("WORKER_CONCURRENCY", default=2)
     # Redis transport: an unacked task of a dead worker comes back after this many seconds.
     # Keep it above the longest task (known-facts.md).
-    broker_visibility_timeout: int = _env("BROKER_VISIBILITY_TIMEOUT", default=300)
+    broker_visibility_timeout: int = _env("BROKER_VISIBILITY_TIMEOUT", default=60)
+    # Seconds one page may take to normalize (soft limit; the hard limit is 10 s more). Keep it and its
+    # hard limit below BROKER_VISIBILITY_TIMEOUT.
+    normalize_time_limit: int = _env("NORMALIZE_TIME_LIMIT", default=30)
     max_page_bytes: int = _env("MAX_PAGE_BYTES", default=10 * 1024 * 1024)
 
     # Crawler.

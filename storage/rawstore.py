@@ -12,7 +12,9 @@ import gzip
 import hashlib
 import io
 import json
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
+from datetime import datetime
 
 from minio import Minio
 from minio.error import S3Error
@@ -116,6 +118,14 @@ class RawStore:
 
     def get_facts(self, key: str) -> FetchFacts:
         return FetchFacts(**json.loads(self._read(facts_key(key))))
+
+    def iter_keys(self, since: datetime | None = None) -> Iterator[str]:
+        """Keys of archived bodies (optionally only those stored since a time). Lists the whole bucket:
+        for reconciliation, not for the hot path."""
+        for obj in self.client.list_objects(self.bucket, prefix="raw/", recursive=True):
+            name = obj.object_name or ""
+            if name.endswith(BODY_SUFFIX) and (since is None or (obj.last_modified and obj.last_modified >= since)):
+                yield name
 
     def _read(self, key: str) -> bytes:
         response = self.client.get_object(self.bucket, key)

@@ -35,5 +35,9 @@ task_routes = {
     # Crawls run long: their own queue and worker, so they never hold normalization slots.
     "newsarchive.crawl_*": {"queue": "crawl"},
 }
-beat_schedule = beat_schedule_for(_settings.sources_file)
+beat_schedule = {
+    **beat_schedule_for(_settings.sources_file),
+    # Pages whose task the broker lost are sent again (workers/reconcile.py).
+    "reconcile": {"task": "newsarchive.reconcile", "schedule": 15 * 60.0},
+}
 task_default_queue = "default"

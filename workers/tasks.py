@@ -2,29 +2,40 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import psycopg
 import urllib3.exceptions
 from minio.error import S3Error
 
+from deploy.settings import Settings
 from workers import resources
 from workers.celery_app import app
 from workers.crawl import run_crawl
+from workers.page_task import PageTask
 from workers.process import archived_keys, normalize_archived, reprocess_archived
+from workers.reconcile import Pending, reconcile
 
 # Services that may come back: retry with exponential backoff and jitter.
 TRANSIENT_ERRORS = (psycopg.OperationalError, urllib3.exceptions.HTTPError, S3Error, ConnectionError)
-RETRY_TRANSIENT: dict[str, Any] = {
+# Page tasks: retried with backoff while a service is away, bounded in attempts and in time (a page that
+# stalls a worker is stopped by the soft limit, the hard limit kills the child as a last resort; both
+# stay below the broker's visibility timeout so a running task is never delivered twice).
+_LIMIT = Settings.from_env().normalize_time_limit
+PAGE_TASK: dict[str, Any] = {
+    "base": PageTask,
     "autoretry_for": TRANSIENT_ERRORS,
     "retry_backoff": 2,
     "retry_backoff_max": 120,
     "retry_jitter": True,
     "max_retries": 10,
+    "soft_time_limit": _LIMIT,
+    "time_limit": _LIMIT + 10,
 }
 
 
-@app.task(name="newsarchive.normalize", **RETRY_TRANSIENT)
+@app.task(name="newsarchive.normalize", **PAGE_TASK)
 def normalize(
     raw_key: str,
     url: str,
@@ -47,7 +58,7 @@ def normalize(
     return outcome.status
 
 
-@app.task(name="newsarchive.reprocess", **RETRY_TRANSIENT)
+@app.task(name="newsarchive.reprocess", **PAGE_TASK)
 def reprocess(raw_key: str) -> str:
     """Normalize one archived page again, from the archive alone."""
     settings = resources.settings()
@@ -77,6 +88,32 @@ def _queue_reprocess(keys: list[str]) -> int:
     for key in keys:
         reprocess.apply_async(args=[key], queue="normalize")
     return len(keys)
+
+
+@app.task(name="newsarchive.reconcile")
+def reconcile_pages(older_than_minutes: float = 10, scan_archive: bool = False) -> int:
+    """Queue again the archived pages that have neither a record nor a failure; returns how many."""
+    report = reconcile(
+        resources.pool(),
+        send_normalize,
+        resources.raw_store(),
+        older_than=timedelta(minutes=older_than_minutes),
+        scan_archive=scan_archive,
+    )
+    return len(report.requeued)
+
+
+def send_normalize(page: Pending, content_type: str | None) -> None:
+    normalize.apply_async(
+        kwargs={
+            "raw_key": page.raw_key,
+            "url": page.url,
+            "fetched_at": page.fetched_at.isoformat(),
+            "source": page.source,
+            "content_type": content_type,
+        },
+        queue="normalize",
+    )
 
 
 # The child crawl is stopped a little before Celery's hard limit would kill the task itself.

@@ -1,0 +1,83 @@
+"""The broker loses its queue mid-crawl (Redis restarted without its data): reconciliation sends the lost
+pages again, the record count comes back to the page count, and a second run sends nothing more."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+import redis as redis_lib
+
+from deploy.demo import start_worker, stop_worker, wait_for_queue
+from deploy.sample_site.generated import PortalServer
+from deploy.settings import Settings
+from scrapy_project.sources import Source
+from storage.db import connect
+from tests.helpers import write_sources
+
+pytestmark = pytest.mark.integration
+
+ARTICLES = 80
+
+
+@pytest.fixture
+def portal() -> Iterator[PortalServer]:
+    server = PortalServer(ARTICLES)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield server
+    server.shutdown()
+    server.server_close()
+
+
+def cli(settings: Settings, *args: str, sources_file: Path | None = None) -> str:
+    env = {**os.environ, **settings.to_env(), "LOG_LEVEL": "WARNING"}
+    if sources_file:
+        env["SOURCES_FILE"] = str(sources_file)
+    result = subprocess.run([sys.executable, "-m", "deploy.cli", *args], env=env, capture_output=True, text=True,
+                            timeout=300)  # fmt: skip
+    assert result.returncode == 0, result.stderr[-3000:]
+    return result.stdout
+
+
+def count(settings: Settings, table: str) -> int:
+    with connect(settings.database_url) as conn:
+        return int(conn.execute(f"SELECT count(*) AS n FROM {table}").fetchone()["n"])  # type: ignore[index]
+
+
+def test_lost_queue_is_reconciled(settings: Settings, portal: PortalServer, tmp_path: Path) -> None:
+    sources_file = tmp_path / "sources.toml"
+    write_sources(sources_file, [Source("portal", (portal.base_url + "/",), ("127.0.0.1",))])
+    cli(settings, "crawl", "portal", sources_file=sources_file)  # no worker yet: every task waits in Redis
+    # Five pages were archived but the crawler died before it remembered them.
+    with connect(settings.database_url) as conn:
+        conn.execute("DELETE FROM crawl_pages WHERE url IN (SELECT url FROM crawl_pages ORDER BY url LIMIT 5)")
+    client = redis_lib.Redis.from_url(settings.redis_url)
+    assert client.llen("normalize") == ARTICLES
+    client.flushall()  # the broker comes back empty
+
+    worker = start_worker(settings, tmp_path / "worker.log", concurrency=2)
+    try:
+        wait_for_queue(settings, worker, report=lambda depth: None, timeout=60)
+        assert count(settings, "articles") == 0  # nothing arrived: the tasks are gone
+
+        first = cli(settings, "reconcile", "--older-than-minutes", "0")
+        assert first.strip().endswith(f"queued {ARTICLES - 5} page(s) again")
+        wait_for_queue(settings, worker, report=lambda depth: None, timeout=120)
+        assert count(settings, "articles") == ARTICLES - 5
+
+        adopted = cli(settings, "reconcile", "--older-than-minutes", "0", "--scan-archive")
+        assert adopted.strip().endswith("adopted 5 unremembered object(s); queued 5 page(s) again")
+        wait_for_queue(settings, worker, report=lambda depth: None, timeout=120)
+        assert count(settings, "articles") == ARTICLES
+
+        again = cli(settings, "reconcile", "--older-than-minutes", "0", "--scan-archive")
+        assert again.strip() == "adopted 0 unremembered object(s); queued 0 page(s) again"
+    finally:
+        stop_worker(worker)
+    assert count(settings, "failures") == 0
+    assert count(settings, "article_versions") == ARTICLES
