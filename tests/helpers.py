@@ -6,9 +6,13 @@ import json
 import os
 import subprocess
 import sys
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from deploy.sample_site.generated import PortalServer
 from scrapy_project.sources import Source
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -54,3 +58,15 @@ def crawl_in_child(
     )
     assert result.returncode == 0, result.stderr[-4000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+@contextmanager
+def serving_portal(articles: int) -> Iterator[PortalServer]:
+    """The generated portal (deploy/sample_site/generated.py) in a thread of this process."""
+    server = PortalServer(articles)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield server
+    finally:
+        server.shutdown()
+        server.server_close()

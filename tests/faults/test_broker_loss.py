@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -18,7 +17,7 @@ from deploy.sample_site.generated import PortalServer
 from deploy.settings import Settings
 from scrapy_project.sources import Source
 from storage.db import connect
-from tests.helpers import write_sources
+from tests.helpers import serving_portal, write_sources
 
 pytestmark = pytest.mark.integration
 
@@ -27,11 +26,8 @@ ARTICLES = 80
 
 @pytest.fixture
 def portal() -> Iterator[PortalServer]:
-    server = PortalServer(ARTICLES)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving_portal(ARTICLES) as server:
+        yield server
 
 
 def cli(settings: Settings, *args: str, sources_file: Path | None = None) -> str:

@@ -7,7 +7,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import threading
 import urllib.request
 from collections import Counter
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ from deploy.sample_site.generated import PortalServer, article_path
 from deploy.settings import Settings
 from scrapy_project.sources import Source
 from storage.db import connect
-from tests.helpers import write_sources
+from tests.helpers import serving_portal, write_sources
 
 pytestmark = pytest.mark.integration
 
@@ -30,11 +29,8 @@ EDITED = 7
 
 @pytest.fixture
 def portal() -> Iterator[PortalServer]:
-    server = PortalServer(ARTICLES)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    with serving_portal(ARTICLES) as server:
+        yield server
 
 
 def crawl(settings: Settings, sources_file: Path, server: PortalServer) -> list[tuple[str, str, int]]:
