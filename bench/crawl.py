@@ -45,7 +45,10 @@ def child_crawl(base_url: str, run_id: int) -> None:
     from scrapy_project.run import crawl
 
     source = Source(
-        name="bench-crawl", start_urls=(base_url + "/",), allowed_domains=("127.0.0.1",), extra={"concurrency": 32}
+        name="bench-crawl",
+        start_urls=(base_url + "/",),
+        allowed_domains=("127.0.0.1",),
+        extra={"concurrency": 32, "allow_private_addresses": True},
     )
     overrides: dict[str, object] = {"LOG_LEVEL": "WARNING", "ITEM_PIPELINES": {}}
     if run_id:

@@ -40,6 +40,7 @@ def child_crawl(base_url: str, pipeline: bool) -> None:
         start_urls=(base_url + "/",),
         allowed_domains=("127.0.0.1",),
         article_pattern=r"/news/\d+-novost\.html$",
+        extra={"allow_private_addresses": True},
     )
     overrides: dict[str, object] = {"LOG_LEVEL": "WARNING"}
     if not pipeline:  # bare: no pipelines, no crawl state (the middleware and run extension need DATABASE_URL)

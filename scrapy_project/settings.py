@@ -19,8 +19,12 @@ ITEM_PIPELINES = {
     "scrapy_project.pipelines.announce.AnnouncePipeline": 200,
     "scrapy_project.pipelines.state.CrawlStatePipeline": 300,
 }
-# Late in the chain: after robots.txt and offsite checks, first to see a 304.
-DOWNLOADER_MIDDLEWARES = {"scrapy_project.middlewares.IncrementalMiddleware": 950}
+DOWNLOADER_MIDDLEWARES = {
+    # Right after the offsite check (50), before robots.txt (100) is fetched for a host.
+    "scrapy_project.address_guard.AddressGuardMiddleware": 60,
+    # Late in the chain: after robots.txt and offsite checks, first to see a 304.
+    "scrapy_project.middlewares.IncrementalMiddleware": 950,
+}
 EXTENSIONS = {"scrapy_project.extensions.CrawlRunExtension": 500}
 TELNETCONSOLE_ENABLED = False
 

@@ -18,6 +18,16 @@ from scrapy_project.sources import Source
 ROOT = Path(__file__).resolve().parents[1]
 
 
+def local_source(base_url: str, name: str = "portal", **extra: object) -> Source:
+    """A source for a site served on loopback in a test (which the address guard refuses otherwise)."""
+    return Source(
+        name=name,
+        start_urls=(base_url + "/",),
+        allowed_domains=("127.0.0.1",),
+        extra={"allow_private_addresses": True, **extra},
+    )
+
+
 def write_sources(path: Path, sources: list[Source]) -> None:
     # JSON strings, numbers, booleans and lists of them are valid TOML values.
     blocks = [

@@ -269,6 +269,13 @@ class _Handler(BaseHTTPRequestHandler):
             "/rss.xml": lambda: (portal.rss(base), "application/rss+xml; charset=utf-8"),
             "/atom.xml": lambda: (portal.atom(base), "application/atom+xml; charset=utf-8"),
         }
+        if path.startswith("/go/to/"):  # a redirect to an address given in the path (address guard tests)
+            self.send_response(302)
+            self.send_header("Location", f"http://{path.removeprefix('/go/to/')}/latest/meta-data/")
+            self.send_header("Content-Length", "0")
+            self.end_headers()
+            self.server.record("GET", self.path, 302)
+            return
         if path == "/go/away":
             self.send_response(302)
             self.send_header("Location", "http://elsewhere.invalid/landing.html")

@@ -7,13 +7,13 @@ from __future__ import annotations
 import threading
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from deploy.sample_site.generated import CHANNELS, PER_LISTING, PortalServer, article_path, channel
-from scrapy_project.sources import Source
-from tests.helpers import crawl_in_child, write_sources
+from tests.helpers import crawl_in_child, local_source, write_sources
 
 ARTICLES = 260  # 52 listed articles: two listing pages, so pagination is exercised
 
@@ -24,7 +24,7 @@ def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[PortalSe
     threading.Thread(target=server.serve_forever, daemon=True).start()
     sources_file = tmp_path_factory.mktemp("discovery") / "sources.toml"
     # No article_pattern: the default decides (news sitemap and feed entries, article-like links).
-    source = Source(name="portal", start_urls=(server.base_url + "/",), allowed_domains=("127.0.0.1",))
+    source = local_source(server.base_url)
     write_sources(sources_file, [source])
     stats = crawl_in_child(sources_file, {"ITEM_PIPELINES": {}, "DATABASE_URL": ""})["portal"]
     yield server, stats
@@ -73,12 +73,8 @@ def test_source_pattern_overrides_the_default(tmp_path: Path) -> None:
     server = PortalServer(25)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        source = Source(
-            name="portal",
-            start_urls=(server.base_url + "/",),
-            allowed_domains=("127.0.0.1",),
-            article_pattern=r"/news/1\d*-novost\.html$",  # only articles whose number starts with 1
-        )
+        # Only articles whose number starts with 1.
+        source = replace(local_source(server.base_url), article_pattern=r"/news/1\d*-novost\.html$")
         write_sources(tmp_path / "sources.toml", [source])
         stats = crawl_in_child(tmp_path / "sources.toml", {"ITEM_PIPELINES": {}, "DATABASE_URL": ""})["portal"]
     finally:

@@ -25,10 +25,9 @@ import pytest
 from deploy.local_services import free_port, wait_for_port
 from deploy.sample_site.generated import article_path
 from deploy.settings import Settings
-from scrapy_project.sources import Source
 from storage.db import connect
 from storage.rawstore import RawStore
-from tests.helpers import ROOT, write_sources
+from tests.helpers import ROOT, local_source, write_sources
 
 pytestmark = pytest.mark.integration
 
@@ -79,12 +78,7 @@ def fresh_archive(settings: Settings, bucket: str) -> Settings:
 
 
 def test_two_processes_split_the_site(settings: Settings, portal_url: str, tmp_path: Path) -> None:
-    source = Source(
-        name="portal",
-        start_urls=(portal_url + "/",),
-        allowed_domains=("127.0.0.1",),
-        extra={"concurrency": 4},
-    )
+    source = local_source(portal_url, concurrency=4)
     sources_file = tmp_path / "sources.toml"
     write_sources(sources_file, [source])
 

@@ -15,9 +15,8 @@ import redis as redis_lib
 from deploy.demo import start_worker, stop_worker, wait_for_queue
 from deploy.sample_site.generated import PortalServer
 from deploy.settings import Settings
-from scrapy_project.sources import Source
 from storage.db import connect
-from tests.helpers import serving_portal, write_sources
+from tests.helpers import local_source, serving_portal, write_sources
 
 pytestmark = pytest.mark.integration
 
@@ -47,7 +46,7 @@ def count(settings: Settings, table: str) -> int:
 
 def test_lost_queue_is_reconciled(settings: Settings, portal: PortalServer, tmp_path: Path) -> None:
     sources_file = tmp_path / "sources.toml"
-    write_sources(sources_file, [Source("portal", (portal.base_url + "/",), ("127.0.0.1",))])
+    write_sources(sources_file, [local_source(portal.base_url)])
     cli(settings, "crawl", "portal", sources_file=sources_file)  # no worker yet: every task waits in Redis
     # Five pages were archived but the crawler died before it remembered them.
     with connect(settings.database_url) as conn:

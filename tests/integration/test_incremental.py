@@ -17,9 +17,8 @@ import pytest
 from deploy.demo import start_worker, stop_worker, wait_for_queue
 from deploy.sample_site.generated import PortalServer, article_path
 from deploy.settings import Settings
-from scrapy_project.sources import Source
 from storage.db import connect
-from tests.helpers import serving_portal, write_sources
+from tests.helpers import local_source, serving_portal, write_sources
 
 pytestmark = pytest.mark.integration
 
@@ -49,12 +48,7 @@ def article_fetches(log: list[tuple[str, str, int]]) -> Counter[tuple[str, int]]
 
 
 def test_recrawl_downloads_only_what_changed(settings: Settings, portal: PortalServer, tmp_path: Path) -> None:
-    source = Source(
-        name="portal",
-        start_urls=(portal.base_url + "/",),
-        allowed_domains=("127.0.0.1",),
-        extra={"revisit_days": 3, "revisit_after_minutes": 0},
-    )
+    source = local_source(portal.base_url, revisit_days=3, revisit_after_minutes=0)
     sources_file = tmp_path / "sources.toml"
     write_sources(sources_file, [source])
     worker = start_worker(settings, tmp_path / "worker.log", concurrency=2)
@@ -94,13 +88,12 @@ def test_recrawl_downloads_only_what_changed(settings: Settings, portal: PortalS
 
 def test_revisit_policy_stops_requests(settings: Settings, portal: PortalServer, tmp_path: Path) -> None:
     sources_file = tmp_path / "sources.toml"
-    base = {"name": "portal", "start_urls": (portal.base_url + "/",), "allowed_domains": ("127.0.0.1",)}
     # Fetched a moment ago: within the revisit interval, nothing is asked again.
-    write_sources(sources_file, [Source(**base, extra={"revisit_after_minutes": 30})])  # type: ignore[arg-type]
+    write_sources(sources_file, [local_source(portal.base_url, revisit_after_minutes=30)])
     crawl(settings, sources_file, portal)
     assert article_fetches(crawl(settings, sources_file, portal)) == Counter()
     # A zero-day window: every known article is past it, and is never requested again.
-    write_sources(sources_file, [Source(**base, extra={"revisit_days": 0, "revisit_after_minutes": 0})])  # type: ignore[arg-type]
+    write_sources(sources_file, [local_source(portal.base_url, revisit_days=0, revisit_after_minutes=0)])
     assert article_fetches(crawl(settings, sources_file, portal)) == Counter()
     with connect(settings.database_url) as conn:
         runs = conn.execute("SELECT pages_new, pages_skipped FROM crawl_runs ORDER BY id").fetchall()
@@ -109,7 +102,7 @@ def test_revisit_policy_stops_requests(settings: Settings, portal: PortalServer,
 
 def test_runs_command_lists_recent_runs(settings: Settings, portal: PortalServer, tmp_path: Path) -> None:
     sources_file = tmp_path / "sources.toml"
-    write_sources(sources_file, [Source("portal", (portal.base_url + "/",), ("127.0.0.1",))])
+    write_sources(sources_file, [local_source(portal.base_url)])
     crawl(settings, sources_file, portal)
     env = {**os.environ, **settings.to_env(), "LOG_LEVEL": "WARNING"}
     result = subprocess.run(
