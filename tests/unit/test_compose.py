@@ -67,3 +67,10 @@ def test_services_wait_for_what_they_need(config: dict) -> None:
     assert services["worker"]["depends_on"]["minio-init"]["condition"] == "service_completed_successfully"
     for name in ("postgres", "redis", "minio"):
         assert "healthcheck" in services[name], name
+
+
+def test_raw_bucket_is_private(config: dict) -> None:
+    init = " ".join(map(str, config["services"]["minio-init"].get("entrypoint") or [])) + " ".join(
+        map(str, config["services"]["minio-init"].get("command") or [])
+    )
+    assert 'mc anonymous set none "local/$$S3_BUCKET"' in init or 'mc anonymous set none "local/$S3_BUCKET"' in init
