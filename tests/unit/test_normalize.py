@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -89,3 +89,19 @@ def test_content_hash_is_stable_and_tracks_text() -> None:
 def test_clean_text_folds_odd_spaces_and_keeps_paragraphs() -> None:
     raw = "Цена\u00a0— 2\u202f741\u00a0руб.\u00ad\n\n  второй   абзац\u200b "
     assert clean_text(raw) == "Цена — 2 741 руб.\nвторой абзац"
+
+
+def test_absurd_dates_and_counts_are_dropped_not_stored() -> None:
+    body = (
+        '<html lang="ru"><head><meta charset="utf-8"><title>Т</title>'
+        '<meta property="article:published_time" content="9999-12-31T23:59:00+03:00"></head><body><article>'
+        '<h1>Заголовок</h1><div class="views">Просмотров: 4000000000000000</div>'
+        + "<p>Текст новости о строительстве дороги в области и о планах на следующий год.</p>" * 10
+        + "</article></body></html>"
+    ).encode()
+    record = normalize_page(body, url="https://x.ru/news/1-a.html", content_type="text/html; charset=utf-8",
+                            fetched_at=datetime(2026, 1, 17, tzinfo=UTC))  # fmt: skip
+    assert record.published_at is None and record.views is None
+    assert record.provenance["published_at"].startswith("rejected:")
+    assert record.provenance["views"].startswith("rejected:")
+    assert "Текст новости" in record.text

@@ -12,7 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from collections.abc import Callable
-from datetime import datetime, tzinfo
+from datetime import datetime, timedelta, tzinfo
 from urllib.parse import urljoin, urlsplit
 
 import lxml.html
@@ -77,6 +77,9 @@ def _extract(root: etree._Element, url: str, fetched_at: datetime | None, rules:
         found = reader(ctx)
         if found is None:
             return None
+        if not _plausible(found[0], fetched_at):  # a year 9999 or a trillion views is a bug of the page
+            provenance[name] = f"rejected:{found[1]}:{str(found[0])[:40]}"
+            return None
         provenance[name] = found[1]
         return found[0]
 
@@ -102,7 +105,9 @@ def _extract(root: etree._Element, url: str, fetched_at: datetime | None, rules:
         provenance["dateline"] = "text-pattern:dateline"
     if agency:
         provenance["agency"] = "text-pattern:signature"
-    if not text.strip():
+    # NUL and undecodable characters are never text (lxml turns NUL into U+FFFD); no words, no article.
+    text = _NOT_TEXT.sub("", text)
+    if not _WORD.search(text):
         raise NormalizeError("no article text found")
     cited = cited_sources(text)
     if cited:
@@ -129,6 +134,23 @@ def _extract(root: etree._Element, url: str, fetched_at: datetime | None, rules:
         agency=agency,
         provenance=provenance,
     )
+
+
+_NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
+_WORD = re.compile(r"[^\W\d_]{2,}")
+
+# Values past these are misprints or traps, not metadata: the field is left empty and provenance says why.
+EARLIEST_DATE = datetime(1900, 1, 1, tzinfo=UTC)
+MAX_VIEWS = 10**12
+
+
+def _plausible(value: object, fetched_at: datetime | None) -> bool:
+    if isinstance(value, datetime):
+        latest = (fetched_at or datetime.now(UTC)) + timedelta(days=2)
+        return EARLIEST_DATE <= value <= latest
+    if isinstance(value, int) and not isinstance(value, bool):
+        return 0 <= value <= MAX_VIEWS
+    return True
 
 
 def canonical_url(tree: etree._Element, url: str) -> str:
