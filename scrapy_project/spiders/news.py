@@ -14,15 +14,19 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
 from scrapy_project.discovery import Listed, feed_links, read_xml_listing, robots_sitemaps, sniff_xml
 from scrapy_project.items import FetchedPage
 from scrapy_project.sources import Source
+from scrapy_project.state import CrawlContext
 from scrapy_project.urls import canonical
+from storage.records import record_failure
 
 # Request meta: set here, read by the middlewares and pipelines.
 ARTICLE = "newsarchive_article"
@@ -30,6 +34,11 @@ LISTED_DATE = "newsarchive_listed_date"
 # Set by IncrementalMiddleware (scrapy_project.middlewares): archived before, and the body archived last.
 KNOWN = "newsarchive_known"
 PREVIOUS_RAW_KEY = "newsarchive_previous_raw_key"
+
+
+def _record_fetch_failure(context: CrawlContext, url: str, reason: str, source: str) -> None:
+    with context.pool.connection() as conn:
+        record_failure(conn, url=url, stage="fetch", reason=reason, source=source)
 
 
 class NewsSpider(scrapy.Spider):
@@ -51,7 +60,7 @@ class NewsSpider(scrapy.Spider):
         for scheme, netloc in sorted(hosts):
             yield scrapy.Request(urlunsplit((scheme, netloc, "/robots.txt", "", "")), callback=self.parse_robots)
         for url in self.source.start_urls:
-            yield self.request(url)
+            yield self.request(url, article=self.source.is_article(url))
 
     def request(self, url: str, listed: Listed | None = None, article: bool = False) -> scrapy.Request:
         meta: dict[str, Any] = {ARTICLE: article}
@@ -67,11 +76,25 @@ class NewsSpider(scrapy.Spider):
         )
 
     def fetch_failed(self, failure: Failure) -> None:
-        if failure.check(IgnoreRequest):  # robots.txt, offsite, revisit policy, 304: not failures
-            return
+        """An article that could not be fetched (after Scrapy's retries): a log line with the URL, a count
+        in the run, and a failures row (stage fetch) when the crawl has a database."""
+        if failure.check(IgnoreRequest) and not failure.check(HttpError):  # HttpError is an IgnoreRequest too
+            return  # robots.txt, offsite, address guard, revisit policy, 304: not failures
         request = getattr(failure, "request", None)
+        url = request.url if request else "?"
+        if failure.check(HttpError):
+            reason = f"HTTP {failure.value.response.status}"
+        else:
+            reason = f"{failure.type.__name__ if failure.type else 'error'}: {failure.getErrorMessage()}"
         self.crawler.stats.inc_value("newsarchive/fetch_failed")
-        self.logger.error("fetch failed for %s: %s", request.url if request else "?", failure.getErrorMessage())
+        self.logger.error("fetch failed for %s: %s", url, reason)
+        try:
+            context = CrawlContext.of(self.crawler)
+        except NotConfigured:
+            return
+        deferToThread(_record_fetch_failure, context, url, reason, self.source.name).addErrback(
+            lambda f: self.logger.error("could not record the fetch failure of %s: %s", url, f.getErrorMessage())
+        )
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         for url in robots_sitemaps(response.body, response.url):

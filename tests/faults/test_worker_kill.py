@@ -1,6 +1,7 @@
 """kill -9 of the whole worker (parent and pool) in the middle of a batch of 500 pages: afterwards exactly
 500 records, no duplicates, no failures. The tasks it held unacknowledged come back after the broker's
-visibility timeout (lowered to 15 s here; 60 s in production)."""
+visibility timeout (lowered to 15 s here; 60 s in production); a task caught between the broker's pop
+and its unacked bookkeeping is lost by the broker and brought back by reconciliation."""
 
 from __future__ import annotations
 
@@ -74,6 +75,16 @@ def test_kill_9_mid_batch(settings: Settings, raw_store: RawStore, tmp_path: Pat
     worker = start_worker(settings, tmp_path / "worker.log")
     try:
         wait_for_queue(settings, worker, report=lambda depth: None, timeout=180)
+        # kombu's Redis transport pops a message, then records it as unacknowledged in a second step
+        # (celery/celery#7950): a kill -9 between the two loses that one message. Reconciliation is the
+        # answer; here the pages were never in crawl_pages (no crawler), so the archive scan adopts them.
+        after_restart = count(settings, "SELECT count(*) AS n FROM articles")
+        env = {**os.environ, **settings.to_env(), "LOG_LEVEL": "WARNING"}
+        subprocess.run(
+            [sys.executable, "-m", "deploy.cli", "reconcile", "--older-than-minutes", "0", "--scan-archive"],
+            env=env, check=True, capture_output=True, timeout=300,
+        )  # fmt: skip
+        wait_for_queue(settings, worker, report=lambda depth: None, timeout=180)
     finally:
         stop_worker(worker)
 
@@ -82,4 +93,5 @@ def test_kill_9_mid_batch(settings: Settings, raw_store: RawStore, tmp_path: Pat
     assert count(settings, "SELECT count(*) AS n FROM article_versions") == PAGES
     assert count(settings, "SELECT count(*) AS n FROM article_views") == PAGES  # one point per fetch, not per delivery
     assert count(settings, "SELECT count(*) AS n FROM failures") == 0
-    print(f"killed with {done_before_kill} of {PAGES} stored and {held} tasks unacknowledged; after restart {PAGES}")
+    print(f"killed with {done_before_kill} of {PAGES} stored and {held} tasks unacknowledged; "
+          f"{after_restart} after the restart, {PAGES} after reconciliation")  # fmt: skip
