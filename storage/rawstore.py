@@ -109,14 +109,10 @@ class RawStore:
 
     def get(self, key: str) -> bytes:
         """The exact bytes the server sent. MissingObject if there is no such object (not transient)."""
-        try:
-            return gzip.decompress(self._read(key))
-        except S3Error as exc:
-            if exc.code in _MISSING:
-                raise MissingObject(f"no raw object {key!r} in bucket {self.bucket!r}") from exc
-            raise
+        return gzip.decompress(self._read(key))
 
     def get_facts(self, key: str) -> FetchFacts:
+        """The facts stored beside a body; MissingObject when the upload stopped before them."""
         return FetchFacts(**json.loads(self._read(facts_key(key))))
 
     def iter_keys(self, since: datetime | None = None) -> Iterator[str]:
@@ -128,7 +124,12 @@ class RawStore:
                 yield name
 
     def _read(self, key: str) -> bytes:
-        response = self.client.get_object(self.bucket, key)
+        try:
+            response = self.client.get_object(self.bucket, key)
+        except S3Error as exc:
+            if exc.code in _MISSING:
+                raise MissingObject(f"no raw object {key!r} in bucket {self.bucket!r}") from exc
+            raise
         try:
             return response.read()
         finally:

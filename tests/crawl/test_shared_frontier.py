@@ -2,9 +2,10 @@
 real pipelines into real S3, Redis and PostgreSQL: every page fetched exactly once (server log), and
 sooner than one process alone.
 
-The site answers each article after 100 ms and the source allows 4 connections per process, as a polite
-crawl of a remote site would: that, not this machine's two cores, is what bounds one process, and what
-a second process adds to. (On loopback with no latency the archive's S3 server is the bottleneck and a
+The site answers each article after 100 ms and the source allows 2 connections per process, as a polite
+crawl of a remote site would: that, not this machine's two cores, is what bounds one process (about 20
+pages/s), and what a second process adds to; two processes stay below what the archive's S3 server
+takes here, so the comparison does not turn on machine load. (On loopback with no latency the archive's S3 server is the bottleneck and a
 second crawler cannot help; see docs/benchmarks.md.)"""
 
 from __future__ import annotations
@@ -78,7 +79,7 @@ def fresh_archive(settings: Settings, bucket: str) -> Settings:
 
 
 def test_two_processes_split_the_site(settings: Settings, portal_url: str, tmp_path: Path) -> None:
-    source = local_source(portal_url, concurrency=4)
+    source = local_source(portal_url, concurrency=2)
     sources_file = tmp_path / "sources.toml"
     write_sources(sources_file, [source])
 
