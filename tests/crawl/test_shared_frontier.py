@@ -5,8 +5,8 @@ sooner than one process alone.
 The site answers each article after 100 ms and the source allows 2 connections per process, as a polite
 crawl of a remote site would: that, not this machine's two cores, is what bounds one process (about 20
 pages/s), and what a second process adds to; two processes stay below what the archive's S3 server
-takes here, so the comparison does not turn on machine load. (On loopback with no latency the archive's S3 server is the bottleneck and a
-second crawler cannot help; see docs/benchmarks.md.)"""
+takes here, so the comparison does not turn on machine load. (On loopback with no latency the archive's
+S3 server is the bottleneck and a second crawler cannot help; see docs/benchmarks.md.)"""
 
 from __future__ import annotations
 
