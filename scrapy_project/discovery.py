@@ -12,7 +12,7 @@ from lxml import etree
 from scrapy.utils.gz import gunzip
 from scrapy.utils.sitemap import sitemap_urls_from_robots
 
-__all__ = ["Listed", "looks_like_article", "read_xml_listing", "robots_sitemaps", "sniff_xml"]
+__all__ = ["Listed", "feed_links", "looks_like_article", "read_xml_listing", "robots_sitemaps", "sniff_xml"]
 
 # XML from the network: no entities, no network access, no DTDs (billion-laughs, XXE).
 _PARSER = etree.XMLParser(resolve_entities=False, no_network=True, recover=True, remove_comments=True)

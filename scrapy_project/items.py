@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from storage.rawstore import first_header
+
 
 @dataclass
 class FetchedPage:
@@ -25,10 +27,7 @@ class FetchedPage:
         return self.known and self.raw_key is not None and self.raw_key == self.previous_raw_key
 
     def header(self, name: str) -> str | None:
-        for key, values in self.headers.items():
-            if key.lower() == name.lower() and values:
-                return values[0]
-        return None
+        return first_header(self.headers, name)
 
     @property
     def content_type(self) -> str | None:

@@ -4,7 +4,7 @@ extension of one crawler: one small connection pool, the run id, the source's re
 from __future__ import annotations
 
 import weakref
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 
 from psycopg_pool import ConnectionPool
@@ -24,7 +24,6 @@ _contexts: weakref.WeakKeyDictionary[Crawler, CrawlContext] = weakref.WeakKeyDic
 class CrawlContext:
     pool: ConnectionPool
     run_id: int | None = None
-    counts: dict[str, int] = field(default_factory=dict)
 
     @classmethod
     def of(cls, crawler: Crawler) -> CrawlContext:

@@ -23,6 +23,14 @@ BODY_SUFFIX = ".html.gz"
 FACTS_SUFFIX = ".fetch.json"
 
 
+def first_header(headers: dict[str, list[str]], name: str) -> str | None:
+    """The first value of a response header, by case-insensitive name."""
+    for key, values in headers.items():
+        if key.lower() == name.lower() and values:
+            return values[0]
+    return None
+
+
 _MISSING = ("NoSuchKey", "NoSuchObject", "ResourceNotFound", "NoSuchBucket")
 
 
@@ -40,10 +48,7 @@ class FetchFacts:
     source: str | None = None
 
     def header(self, name: str) -> str | None:
-        for key, values in self.headers.items():
-            if key.lower() == name.lower() and values:
-                return values[0]
-        return None
+        return first_header(self.headers, name)
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,6 @@ import psycopg
 import urllib3.exceptions
 from minio.error import S3Error
 
-from deploy.settings import Settings
 from workers import resources
 from workers.celery_app import app
 from workers.crawl import run_crawl
@@ -22,7 +21,7 @@ TRANSIENT_ERRORS = (psycopg.OperationalError, urllib3.exceptions.HTTPError, S3Er
 # Page tasks: retried with backoff while a service is away, bounded in attempts and in time (a page that
 # stalls a worker is stopped by the soft limit, the hard limit kills the child as a last resort; both
 # stay below the broker's visibility timeout so a running task is never delivered twice).
-_LIMIT = Settings.from_env().normalize_time_limit
+_LIMIT = resources.settings().normalize_time_limit
 PAGE_TASK: dict[str, Any] = {
     "base": PageTask,
     "autoretry_for": TRANSIENT_ERRORS,

@@ -30,7 +30,6 @@ from storage.records import record_failure
 
 # Request meta: set here, read by the middlewares and pipelines.
 ARTICLE = "newsarchive_article"
-LISTED_DATE = "newsarchive_listed_date"
 # Set by IncrementalMiddleware (scrapy_project.middlewares): archived before, and the body archived last.
 KNOWN = "newsarchive_known"
 PREVIOUS_RAW_KEY = "newsarchive_previous_raw_key"
@@ -62,12 +61,10 @@ class NewsSpider(scrapy.Spider):
         for url in self.source.start_urls:
             yield self.request(url, article=self.source.is_article(url))
 
-    def request(self, url: str, listed: Listed | None = None, article: bool = False) -> scrapy.Request:
+    def request(self, url: str, article: bool = False) -> scrapy.Request:
         meta: dict[str, Any] = {ARTICLE: article}
         if "delay" in self.source.extra:  # the source's delay is a floor AutoThrottle must not lower
             meta["autothrottle_dont_adjust_delay"] = True
-        if listed and listed.date:
-            meta[LISTED_DATE] = listed.date
         return scrapy.Request(
             canonical(url, self.source.drop_params),
             callback=self.parse,
@@ -134,9 +131,9 @@ class NewsSpider(scrapy.Spider):
         if not entry.url.startswith(("http://", "https://")) or not self.source.allows_host(entry.url):
             return
         if self.source.is_article(entry.url, listed_as_news=entry.is_news):
-            yield self.request(entry.url, entry, article=True)
+            yield self.request(entry.url, article=True)
         elif self.source.follows(entry.url):
-            yield self.request(entry.url, entry)
+            yield self.request(entry.url)
 
     def page_item(self, response: Response) -> FetchedPage:
         redirects = response.meta.get("redirect_urls") or [response.url]
