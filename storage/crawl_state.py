@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 import psycopg
 
@@ -70,6 +71,59 @@ def touch_fetch(conn: psycopg.Connection, url: str, fetched_at: datetime, run_id
         "UPDATE crawl_pages SET last_fetched_at = GREATEST(last_fetched_at, %s), last_run_id = %s WHERE url = %s",
         (fetched_at, run_id, url),
     )
+
+
+def claim_unprocessed(conn: psycopg.Connection, older_than: timedelta) -> list[dict[str, Any]]:
+    """Remembered pages older than `older_than` whose raw object left no trace (no article, version,
+    views point or failure) and that were not sent again within `older_than`: mark them sent again now
+    and return (url, raw_key, source). Concurrent reconcilers skip each other's rows."""
+    return conn.execute(
+        """
+        WITH stuck AS (
+            SELECT p.url FROM crawl_pages p
+            WHERE p.last_changed_at <= now() - %(age)s
+              AND (p.requeued_at IS NULL OR p.requeued_at <= now() - %(age)s)
+              AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.raw_key = p.raw_key)
+              AND NOT EXISTS (SELECT 1 FROM article_versions v WHERE v.raw_key = p.raw_key)
+              AND NOT EXISTS (SELECT 1 FROM article_views w WHERE w.raw_key = p.raw_key)
+              AND NOT EXISTS (SELECT 1 FROM failures f WHERE f.raw_key = p.raw_key)
+            FOR UPDATE SKIP LOCKED
+        ), marked AS (
+            UPDATE crawl_pages p SET requeued_at = now() FROM stuck WHERE p.url = stuck.url
+            RETURNING p.url, p.raw_key, p.source_id
+        )
+        SELECT m.url, m.raw_key, s.name AS source FROM marked m LEFT JOIN sources s ON s.id = m.source_id
+        ORDER BY m.url
+        """,
+        {"age": older_than},
+    ).fetchall()  # type: ignore[return-value]
+
+
+def remembered_keys(conn: psycopg.Connection) -> set[str]:
+    return {row["raw_key"] for row in conn.execute("SELECT raw_key FROM crawl_pages").fetchall()}  # type: ignore[index]
+
+
+def adopt_page(
+    conn: psycopg.Connection,
+    *,
+    url: str,
+    source: str | None,
+    raw_key: str,
+    etag: str | None,
+    last_modified: str | None,
+    fetched_at: datetime,
+) -> bool:
+    """Remember an archived page the crawler did not; a newer fetch of the URL already remembered wins."""
+    cur = conn.execute(
+        """
+        INSERT INTO crawl_pages (url, source_id, etag, last_modified, raw_key, first_seen_at,
+                                 last_fetched_at, last_changed_at)
+        VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
+        ON CONFLICT (url) DO NOTHING
+        """,
+        (url, source_id_for(conn, source), etag, last_modified, raw_key, fetched_at, fetched_at, fetched_at),
+    )
+    return cur.rowcount == 1
 
 
 def start_run(conn: psycopg.Connection, source: str, trigger: str, processes: int = 1) -> int:

@@ -122,6 +122,23 @@ def record_views(conn: psycopg.Connection, *, url: str, observed_at: datetime, v
     )
 
 
+def raw_keys_of(conn: psycopg.Connection, *, source: str | None = None, url: str | None = None) -> list[str]:
+    """Raw objects behind current article records: of one source (all if None), or of one article
+    (canonical URL, or the URL it was fetched as)."""
+    if url is not None:
+        rows = conn.execute(
+            "SELECT raw_key FROM articles WHERE url = %(u)s UNION SELECT raw_key FROM crawl_pages WHERE url = %(u)s",
+            {"u": url},
+        ).fetchall()
+    else:
+        rows = conn.execute(
+            "SELECT a.raw_key FROM articles a JOIN sources s ON s.id = a.source_id"
+            " WHERE %(s)s::text IS NULL OR s.name = %(s)s ORDER BY a.id",
+            {"s": source},
+        ).fetchall()
+    return list(dict.fromkeys(_field(row, "raw_key") for row in rows))
+
+
 def record_failure(
     conn: psycopg.Connection,
     *,
@@ -148,5 +165,9 @@ def clear_failures(conn: psycopg.Connection, url: str, stage: str) -> None:
     conn.execute("DELETE FROM failures WHERE url = %s AND stage = %s", (url, stage))
 
 
+def _field(row: Any, name: str) -> Any:
+    return row[name] if isinstance(row, dict) else row[0]
+
+
 def _first(row: Any) -> Any:
-    return row["id"] if isinstance(row, dict) else row[0]
+    return _field(row, "id")

@@ -13,6 +13,7 @@ from storage.rawstore import MissingObject, RawStore
 from storage.records import (
     ArticleRow,
     clear_failures,
+    raw_keys_of,
     record_failure,
     record_version,
     record_views,
@@ -100,22 +101,9 @@ def reprocess_archived(
 
 
 def archived_keys(pool: ConnectionPool, *, source: str | None = None, url: str | None = None) -> list[str]:
-    """Raw objects behind current article records: of one source, or of one article (canonical URL, or the
-    URL it was fetched as)."""
+    """Raw objects behind current article records: of one source, or of one article."""
     with pool.connection() as conn:
-        if url is not None:
-            rows = conn.execute(
-                "SELECT raw_key FROM articles WHERE url = %(u)s"
-                " UNION SELECT raw_key FROM crawl_pages WHERE url = %(u)s",
-                {"u": url},
-            ).fetchall()
-        else:
-            rows = conn.execute(
-                "SELECT a.raw_key FROM articles a JOIN sources s ON s.id = a.source_id"
-                " WHERE %(s)s::text IS NULL OR s.name = %(s)s ORDER BY a.id",
-                {"s": source},
-            ).fetchall()
-    return list(dict.fromkeys(row["raw_key"] for row in rows))
+        return raw_keys_of(conn, source=source, url=url)
 
 
 def article_row(record: ArticleRecord, *, raw_key: str, fetched_at: datetime, source: str | None) -> ArticleRow:

@@ -19,8 +19,8 @@ from datetime import datetime, timedelta
 
 from psycopg_pool import ConnectionPool
 
+from storage.crawl_state import adopt_page, claim_unprocessed, remembered_keys
 from storage.rawstore import MissingObject, RawStore
-from storage.records import source_id_for
 
 log = logging.getLogger(__name__)
 
@@ -53,26 +53,7 @@ def reconcile(
     if scan_archive:
         report.adopted = adopt_unremembered(pool, store)
     with pool.connection() as conn:
-        rows = conn.execute(
-            """
-            WITH stuck AS (
-                SELECT p.url FROM crawl_pages p
-                WHERE p.last_changed_at <= now() - %(age)s
-                  AND (p.requeued_at IS NULL OR p.requeued_at <= now() - %(age)s)
-                  AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.raw_key = p.raw_key)
-                  AND NOT EXISTS (SELECT 1 FROM article_versions v WHERE v.raw_key = p.raw_key)
-                  AND NOT EXISTS (SELECT 1 FROM article_views w WHERE w.raw_key = p.raw_key)
-                  AND NOT EXISTS (SELECT 1 FROM failures f WHERE f.raw_key = p.raw_key)
-                FOR UPDATE SKIP LOCKED
-            ), marked AS (
-                UPDATE crawl_pages p SET requeued_at = now() FROM stuck WHERE p.url = stuck.url
-                RETURNING p.url, p.raw_key, p.source_id
-            )
-            SELECT m.url, m.raw_key, s.name AS source FROM marked m LEFT JOIN sources s ON s.id = m.source_id
-            ORDER BY m.url
-            """,
-            {"age": older_than},
-        ).fetchall()
+        rows = claim_unprocessed(conn, older_than)
     for row in rows:
         try:
             facts = store.get_facts(row["raw_key"])
@@ -93,7 +74,7 @@ def adopt_unremembered(pool: ConnectionPool, store: RawStore) -> int:
     if any, is kept."""
     adopted = 0
     with pool.connection() as conn:
-        known = {r["raw_key"] for r in conn.execute("SELECT raw_key FROM crawl_pages").fetchall()}
+        known = remembered_keys(conn)
     for key in store.iter_keys():
         if key in known:
             continue
@@ -101,17 +82,14 @@ def adopt_unremembered(pool: ConnectionPool, store: RawStore) -> int:
             facts = store.get_facts(key)
         except MissingObject:  # body without facts: the upload itself was cut short
             continue
-        fetched = datetime.fromisoformat(facts.fetched_at)
         with pool.connection() as conn:
-            cur = conn.execute(
-                """
-                INSERT INTO crawl_pages (url, source_id, etag, last_modified, raw_key, first_seen_at,
-                                         last_fetched_at, last_changed_at)
-                VALUES (%s, %s, %s, %s, %s, %s, %s, %s)
-                ON CONFLICT (url) DO NOTHING
-                """,
-                (facts.url, source_id_for(conn, facts.source), facts.header("ETag"), facts.header("Last-Modified"),
-                 key, fetched, fetched, fetched),
-            )  # fmt: skip
-            adopted += cur.rowcount
+            adopted += adopt_page(
+                conn,
+                url=facts.url,
+                source=facts.source,
+                raw_key=key,
+                etag=facts.header("ETag"),
+                last_modified=facts.header("Last-Modified"),
+                fetched_at=datetime.fromisoformat(facts.fetched_at),
+            )
     return adopted
