@@ -13,7 +13,9 @@ from pathlib import Path
 from typing import Any
 
 from deploy.sample_site.generated import PortalServer
+from deploy.settings import Settings
 from scrapy_project.sources import Source
+from storage.db import connect
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -68,6 +70,12 @@ def crawl_in_child(
     )
     assert result.returncode == 0, result.stderr[-4000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def count(settings: Settings, sql: str) -> int:
+    """The `n` of a `SELECT count(*) AS n ...` query."""
+    with connect(settings.database_url) as conn:
+        return int(conn.execute(sql).fetchone()["n"])  # type: ignore[index]
 
 
 @contextmanager

@@ -3,15 +3,13 @@ unless the source allows them; redirects to hosts outside the source are not fol
 
 from __future__ import annotations
 
-import threading
 from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
-from deploy.sample_site.generated import PortalServer
 from scrapy_project.address_guard import allowed_networks, non_public, resolve
-from tests.helpers import crawl_in_child, local_source, write_sources
+from tests.helpers import crawl_in_child, local_source, serving_portal, write_sources
 
 
 @pytest.mark.parametrize(
@@ -38,10 +36,8 @@ def test_resolution_and_allow_lists() -> None:
 
 
 def test_redirects_to_private_and_metadata_addresses_are_refused(tmp_path: Path) -> None:
-    server = PortalServer(5)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
     targets = ["127.0.0.2", "169.254.169.254", "10.0.0.1"]
-    try:
+    with serving_portal(5) as server:
         # Only the test server's own address is allowed; the targets are inside allowed_domains, so the
         # offsite check lets them through and the address guard is what stops them.
         source = replace(
@@ -51,9 +47,6 @@ def test_redirects_to_private_and_metadata_addresses_are_refused(tmp_path: Path)
         )
         write_sources(tmp_path / "sources.toml", [source])
         stats = crawl_in_child(tmp_path / "sources.toml", {"ITEM_PIPELINES": {}, "DATABASE_URL": ""}, timeout=60)
-    finally:
-        server.shutdown()
-        server.server_close()
     redirects = sorted(p for _, p, s in server.log if s == 302 and p.startswith("/go/to/"))
     assert redirects == sorted(f"/go/to/{t}" for t in targets)
     assert stats["portal"]["newsarchive/refused_address"] == len(targets)
@@ -63,14 +56,9 @@ def test_redirects_to_private_and_metadata_addresses_are_refused(tmp_path: Path)
 
 
 def test_loopback_site_is_refused_without_permission(tmp_path: Path) -> None:
-    server = PortalServer(5)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serving_portal(5) as server:
         source = replace(local_source(server.base_url), extra={})
         write_sources(tmp_path / "sources.toml", [source])
         stats = crawl_in_child(tmp_path / "sources.toml", {"ITEM_PIPELINES": {}, "DATABASE_URL": ""}, timeout=60)
-    finally:
-        server.shutdown()
-        server.server_close()
     assert server.log == []  # not even robots.txt
     assert stats["portal"]["newsarchive/refused_address"] >= 2  # robots.txt (ours and Scrapy's), home page

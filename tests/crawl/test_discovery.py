@@ -4,7 +4,6 @@ the item pipelines are switched off, the server log is the witness)."""
 
 from __future__ import annotations
 
-import threading
 from collections import Counter
 from collections.abc import Iterator
 from dataclasses import replace
@@ -13,23 +12,19 @@ from pathlib import Path
 import pytest
 
 from deploy.sample_site.generated import CHANNELS, PER_LISTING, PortalServer, article_path, channel
-from tests.helpers import crawl_in_child, local_source, write_sources
+from tests.helpers import crawl_in_child, local_source, serving_portal, write_sources
 
 ARTICLES = 260  # 52 listed articles: two listing pages, so pagination is exercised
 
 
 @pytest.fixture(scope="module")
 def crawled(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[PortalServer, dict]]:
-    server = PortalServer(ARTICLES)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    sources_file = tmp_path_factory.mktemp("discovery") / "sources.toml"
-    # No article_pattern: the default decides (news sitemap and feed entries, article-like links).
-    source = local_source(server.base_url)
-    write_sources(sources_file, [source])
-    stats = crawl_in_child(sources_file, {"ITEM_PIPELINES": {}, "DATABASE_URL": ""})["portal"]
-    yield server, stats
-    server.shutdown()
-    server.server_close()
+    with serving_portal(ARTICLES) as server:
+        sources_file = tmp_path_factory.mktemp("discovery") / "sources.toml"
+        # No article_pattern: the default decides (news sitemap and feed entries, article-like links).
+        write_sources(sources_file, [local_source(server.base_url)])
+        stats = crawl_in_child(sources_file, {"ITEM_PIPELINES": {}, "DATABASE_URL": ""})["portal"]
+        yield server, stats
 
 
 def test_every_article_found_exactly_once(crawled: tuple[PortalServer, dict]) -> None:
@@ -70,14 +65,9 @@ def test_pages_that_are_not_articles_are_not_items(crawled: tuple[PortalServer, 
 
 
 def test_source_pattern_overrides_the_default(tmp_path: Path) -> None:
-    server = PortalServer(25)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serving_portal(25) as server:
         # Only articles whose number starts with 1.
         source = replace(local_source(server.base_url), article_pattern=r"/news/1\d*-novost\.html$")
         write_sources(tmp_path / "sources.toml", [source])
         stats = crawl_in_child(tmp_path / "sources.toml", {"ITEM_PIPELINES": {}, "DATABASE_URL": ""})["portal"]
-    finally:
-        server.shutdown()
-        server.server_close()
     assert stats["item_scraped_count"] == len([n for n in range(25) if str(n).startswith("1")])

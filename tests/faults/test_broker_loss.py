@@ -16,7 +16,7 @@ from deploy.demo import start_worker, stop_worker, wait_for_queue
 from deploy.sample_site.generated import PortalServer
 from deploy.settings import Settings
 from storage.db import connect
-from tests.helpers import local_source, serving_portal, write_sources
+from tests.helpers import count, local_source, serving_portal, write_sources
 
 pytestmark = pytest.mark.integration
 
@@ -39,11 +39,6 @@ def cli(settings: Settings, *args: str, sources_file: Path | None = None) -> str
     return result.stdout
 
 
-def count(settings: Settings, table: str) -> int:
-    with connect(settings.database_url) as conn:
-        return int(conn.execute(f"SELECT count(*) AS n FROM {table}").fetchone()["n"])  # type: ignore[index]
-
-
 def test_lost_queue_is_reconciled(settings: Settings, portal: PortalServer, tmp_path: Path) -> None:
     sources_file = tmp_path / "sources.toml"
     write_sources(sources_file, [local_source(portal.base_url)])
@@ -58,21 +53,21 @@ def test_lost_queue_is_reconciled(settings: Settings, portal: PortalServer, tmp_
     worker = start_worker(settings, tmp_path / "worker.log", concurrency=2)
     try:
         wait_for_queue(settings, worker, report=lambda depth: None, timeout=60)
-        assert count(settings, "articles") == 0  # nothing arrived: the tasks are gone
+        assert count(settings, "SELECT count(*) AS n FROM articles") == 0  # nothing arrived: the tasks are gone
 
         first = cli(settings, "reconcile", "--older-than-minutes", "0")
         assert first.strip().endswith(f"queued {ARTICLES - 5} page(s) again")
         wait_for_queue(settings, worker, report=lambda depth: None, timeout=120)
-        assert count(settings, "articles") == ARTICLES - 5
+        assert count(settings, "SELECT count(*) AS n FROM articles") == ARTICLES - 5
 
         adopted = cli(settings, "reconcile", "--older-than-minutes", "0", "--scan-archive")
         assert adopted.strip().endswith("adopted 5 unremembered object(s); queued 5 page(s) again")
         wait_for_queue(settings, worker, report=lambda depth: None, timeout=120)
-        assert count(settings, "articles") == ARTICLES
+        assert count(settings, "SELECT count(*) AS n FROM articles") == ARTICLES
 
         again = cli(settings, "reconcile", "--older-than-minutes", "0", "--scan-archive")
         assert again.strip() == "adopted 0 unremembered object(s); queued 0 page(s) again"
     finally:
         stop_worker(worker)
-    assert count(settings, "failures") == 0
-    assert count(settings, "article_versions") == ARTICLES
+    assert count(settings, "SELECT count(*) AS n FROM failures") == 0
+    assert count(settings, "SELECT count(*) AS n FROM article_versions") == ARTICLES

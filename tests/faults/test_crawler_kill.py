@@ -21,16 +21,11 @@ from deploy.sample_site.generated import article_path
 from deploy.settings import Settings
 from storage.db import connect
 from storage.rawstore import MissingObject, RawStore
-from tests.helpers import local_source, serving_portal, write_sources
+from tests.helpers import count, local_source, serving_portal, write_sources
 
 pytestmark = pytest.mark.integration
 
 ARTICLES = 400
-
-
-def count(settings: Settings, sql: str) -> int:
-    with connect(settings.database_url) as conn:
-        return int(conn.execute(sql).fetchone()["n"])  # type: ignore[index]
 
 
 def test_killed_crawl_resumes_without_refetching(settings: Settings, raw_store: RawStore, tmp_path: Path) -> None:

@@ -21,8 +21,8 @@ from celery import Celery
 from deploy.demo import stop_worker, wait_for_queue
 from deploy.sample_site.generated import Portal, article_path
 from deploy.settings import Settings
-from storage.db import connect
 from storage.rawstore import FetchFacts, RawStore
+from tests.helpers import count
 
 pytestmark = pytest.mark.integration
 
@@ -37,11 +37,6 @@ def start_worker(settings: Settings, log: Path) -> subprocess.Popen[bytes]:
     with open(log, "ab") as out:
         # Its own process group, so one killpg reaches the parent and every pool process at once.
         return subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True)
-
-
-def count(settings: Settings, sql: str) -> int:
-    with connect(settings.database_url) as conn:
-        return int(conn.execute(sql).fetchone()["n"])  # type: ignore[index]
 
 
 def test_kill_9_mid_batch(settings: Settings, raw_store: RawStore, tmp_path: Path) -> None:
