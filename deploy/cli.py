@@ -11,6 +11,8 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+import psycopg
+
 from deploy.settings import Settings
 
 if TYPE_CHECKING:
@@ -175,6 +177,8 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
         pool.close()
     for page in report.requeued:
         print(f"queued again: {page.url} ({page.raw_key})")
+    for run_id in report.abandoned_runs:
+        print(f"closed abandoned crawl run {run_id}")
     print(f"adopted {report.adopted} unremembered object(s); queued {len(report.requeued)} page(s) again")
     return 0
 
@@ -316,7 +320,12 @@ def main(argv: list[str] | None = None) -> None:
     handler.setLevel(level)
     handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
     logging.basicConfig(level=level, handlers=[handler])
-    sys.exit(args.func(args))
+    try:
+        status = args.func(args)
+    except psycopg.OperationalError as exc:  # an operator's problem, not a bug: one line, no traceback
+        print(f"newsarchive {args.command}: cannot use the database: {exc}", file=sys.stderr)
+        status = 2
+    sys.exit(status)
 
 
 if __name__ == "__main__":

@@ -22,7 +22,7 @@ import redis as redis_lib
 from deploy.local_services import local_services
 from deploy.sample_site.server import SampleSiteServer
 from deploy.sample_site.sites import sample_sources
-from deploy.settings import Settings
+from deploy.settings import Settings, redact_url
 from storage.db import connect
 from storage.migrate import apply_migrations
 from storage.records import ensure_source
@@ -113,7 +113,7 @@ def run_demo(workers: int = 2, keep: bool = False, timeout: float = 300.0) -> Su
     since = datetime.now(UTC)
     with local_services(Settings.from_env()) as settings, SampleSiteServer() as site:
         print(f"services: postgres={'env' if os.environ.get('DATABASE_URL') else 'local'}"
-              f" redis={settings.redis_url} s3={settings.s3_endpoint}")  # fmt: skip
+              f" redis={redact_url(settings.redis_url)} s3={settings.s3_endpoint}")  # fmt: skip
         applied = apply_migrations(settings.database_url)
         print(f"migrations applied: {', '.join(applied) or 'none (up to date)'}")
         sources = sample_sources(site.base_url)
@@ -164,7 +164,7 @@ def run_demo(workers: int = 2, keep: bool = False, timeout: float = 300.0) -> Su
         if summary.failed:
             print(f"failures: SELECT url, stage, reason FROM failures;  worker log: {log_path}")
         if keep:
-            print(f"\nservices kept running; DATABASE_URL={settings.database_url}\nCtrl-C to stop.")
+            print(f"\nservices kept running; DATABASE_URL={redact_url(settings.database_url)}\nCtrl-C to stop.")
             _sleep_forever()
     return summary
 

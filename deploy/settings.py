@@ -8,6 +8,7 @@ Secrets (database password, S3 keys) come only from the environment and are neve
 from __future__ import annotations
 
 import os
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -53,6 +54,9 @@ class Settings:
     crawl_autothrottle_target: float = _env("CRAWL_AUTOTHROTTLE_TARGET", default=4.0)
     # A process sharing a crawl run's frontier stops once the shared queue stayed empty this long.
     frontier_idle_seconds: float = _env("FRONTIER_IDLE_SECONDS", default=5.0)
+    # While the object store, broker or database is unreachable the crawl pauses and retries; after this
+    # many seconds of one outage it ends instead (scrapy_project/outage.py).
+    crawl_outage_max_seconds: float = _env("CRAWL_OUTAGE_MAX_SECONDS", default=600.0)
     crawl_user_agent: str = _env("CRAWL_USER_AGENT", default="newsarchive/0.1 (+https://example.org/newsarchive)")
 
     log_level: str = _env("LOG_LEVEL", default="INFO")
@@ -91,6 +95,12 @@ class Settings:
             )
             if not value
         ]
+
+
+def redact_url(url: str) -> str:
+    """A service URL or libpq DSN fit to print: its password replaced by ***."""
+    url = re.sub(r"(://[^/@:?#]*:)[^/@?#]*@", r"\1***@", url)
+    return re.sub(r"(\bpassword\s*=\s*)('(?:[^'\\]|\\.)*'|\S+)", r"\1***", url)
 
 
 def env_var_names() -> set[str]:

@@ -1,6 +1,7 @@
 """The crawl_runs row of a crawl: opened when the spider opens, closed with its counts when it closes.
 Several crawler processes can share one run (`newsarchive crawl --processes N`): each adds its counts,
-the last one closes the row."""
+the last one closes the row. While it crawls, each process beats the row's heartbeat_at, so
+reconciliation can close the row of a run whose processes were killed (workers/reconcile.py)."""
 
 from __future__ import annotations
 
@@ -9,12 +10,16 @@ import logging
 import redis
 from scrapy import Spider, signals
 from scrapy.crawler import Crawler
+from twisted.internet.task import LoopingCall
+from twisted.internet.threads import deferToThread
 
 from scrapy_project.frontier import frontier_keys
 from scrapy_project.state import CrawlContext
-from storage.crawl_state import finish_run_part, join_run, start_run
+from storage.crawl_state import beat_run, finish_run_part, join_run, start_run
 
 log = logging.getLogger(__name__)
+
+HEARTBEAT_SECONDS = 30.0  # reconciliation closes a run silent for 10 beats (workers/reconcile.py)
 
 # crawl_runs column -> the Scrapy stats summed into it.
 RUN_STATS = {
@@ -36,6 +41,7 @@ class CrawlRunExtension:
         self.join_run = crawler.settings.getint("NEWSARCHIVE_RUN_ID", 0) or None
         # Processes started by `crawl --processes N` were counted when the run was made; others join.
         self.counted = crawler.settings.getbool("NEWSARCHIVE_RUN_COUNTED", False)
+        self.heartbeat = LoopingCall(self._beat)
         crawler.signals.connect(self.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
@@ -54,8 +60,11 @@ class CrawlRunExtension:
                 self.context.run_id = start_run(conn, spider.source.name, self.trigger)  # type: ignore[attr-defined]
         self.crawler.stats.set_value("newsarchive/run_id", self.context.run_id)
         log.info("crawl run %s of %s (%s)", self.context.run_id, spider.name, self.trigger)
+        self.heartbeat.start(HEARTBEAT_SECONDS, now=False)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        if self.heartbeat.running:
+            self.heartbeat.stop()
         if self.context.run_id is None:
             return
         stats = self.crawler.stats
@@ -65,6 +74,14 @@ class CrawlRunExtension:
         if last and self.join_run:
             self._drop_frontier()
         self.context.close()
+
+    def _beat(self) -> None:
+        def beat() -> None:
+            with self.context.pool.connection() as conn:
+                beat_run(conn, self.context.run_id)  # type: ignore[arg-type]
+
+        # A missed beat (database away) is harmless: the next one, or the close, catches up.
+        deferToThread(beat).addErrback(lambda failure: log.debug("heartbeat missed: %s", failure.value))
 
     def _drop_frontier(self) -> None:
         client = redis.Redis.from_url(self.crawler.settings["REDIS_URL"])

@@ -16,9 +16,8 @@ from scrapy import Request, Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet.threads import deferToThread
 
+from scrapy_project.outage import ServiceGate
 from scrapy_project.spiders.news import ARTICLE, KNOWN, PREVIOUS_RAW_KEY
 from scrapy_project.state import CrawlContext, RevisitPolicy
 from storage.crawl_state import PageState, page_state, touch_fetch
@@ -33,6 +32,7 @@ class IncrementalMiddleware:
         self.crawler = crawler
         self.context = context
         self.stats = crawler.stats
+        self.gate = ServiceGate.of(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
@@ -41,7 +41,7 @@ class IncrementalMiddleware:
     async def process_request(self, request: Request, spider: Spider | None = None) -> None:
         if not request.meta.get(ARTICLE) or request.meta.get(_CONDITIONAL) is not None:
             return None  # not an article, or a retry/redirect of one already looked up
-        state = await maybe_deferred_to_future(deferToThread(self._lookup, request.url))
+        state = await self.gate.call("database", self._lookup, request.url)
         request.meta[_CONDITIONAL] = False
         if state is None:
             return None
@@ -66,7 +66,7 @@ class IncrementalMiddleware:
         if response.status != 304 or not request.meta.get(_CONDITIONAL):
             return response
         run_id = self.context.run_id
-        await maybe_deferred_to_future(deferToThread(self._touch, request.url, run_id))
+        await self.gate.call("database", self._touch, request.url, run_id)
         self.stats.inc_value("newsarchive/not_modified")
         raise IgnoreRequest(f"not modified: {request.url}")
 

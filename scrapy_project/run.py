@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterable
 from typing import Any
 
@@ -48,7 +49,13 @@ def crawl(
 ) -> dict[str, dict[str, Any]]:
     """Crawl the sources to the end; return each source's Scrapy stats. Blocks (runs the reactor)."""
     sources = list(sources)
-    process = CrawlerProcess(scrapy_settings(app, overrides, sources))
+    # The outage gate logs an outage once; the S3 client's warning per retried attempt would say it
+    # hundreds of times a minute.
+    logging.getLogger("urllib3.connectionpool").setLevel(logging.ERROR)
+    # The CLI has set up logging already: a second root handler would print every line twice.
+    process = CrawlerProcess(
+        scrapy_settings(app, overrides, sources), install_root_handler=not logging.getLogger().handlers
+    )
     crawlers: dict[str, Crawler] = {}
     for source in sources:
         crawler = process.create_crawler(NewsSpider)

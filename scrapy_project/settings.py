@@ -22,6 +22,8 @@ ITEM_PIPELINES = {
 DOWNLOADER_MIDDLEWARES = {
     # Right after the offsite check (50), before robots.txt (100) is fetched for a host.
     "scrapy_project.address_guard.AddressGuardMiddleware": 60,
+    # Sees a gzip response just before Scrapy's HttpCompressionMiddleware (590) would decode it.
+    "scrapy_project.encoding_check.GzipCheckMiddleware": 595,
     # Late in the chain: after robots.txt and offsite checks, first to see a 304.
     "scrapy_project.middlewares.IncrementalMiddleware": 950,
 }
@@ -46,6 +48,7 @@ def from_app_settings(s: Settings) -> dict[str, object]:
         "AUTOTHROTTLE_ENABLED": s.crawl_autothrottle_target > 0,
         "AUTOTHROTTLE_TARGET_CONCURRENCY": s.crawl_autothrottle_target or 1.0,
         "FRONTIER_IDLE_SECONDS": s.frontier_idle_seconds,
+        "CRAWL_OUTAGE_MAX_SECONDS": s.crawl_outage_max_seconds,
         "DOWNLOAD_MAXSIZE": s.max_page_bytes,
         "LOG_LEVEL": s.log_level,
     }

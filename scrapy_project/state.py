@@ -33,8 +33,10 @@ class CrawlContext:
             dsn = crawler.settings.get("DATABASE_URL")
             if not dsn:
                 raise NotConfigured("DATABASE_URL is not set: no incremental state")
-            # Lookups and writes run in Twisted's thread pool: a few connections are enough.
-            _contexts[crawler] = cls(pool=make_pool(dsn, max_size=crawler.settings.getint("CRAWL_DB_POOL_MAX", 4)))
+            # Lookups and writes run in Twisted's thread pool: a few connections are enough. A short wait
+            # for a connection lets the outage gate see a database that is down, and pause the crawl.
+            max_size = crawler.settings.getint("CRAWL_DB_POOL_MAX", 4)
+            _contexts[crawler] = cls(pool=make_pool(dsn, max_size=max_size, timeout=5.0))
         return _contexts[crawler]
 
     def close(self) -> None:

@@ -155,6 +155,26 @@ def fail_run(conn: psycopg.Connection, run_id: int, reason: str) -> None:
     )
 
 
+def beat_run(conn: psycopg.Connection, run_id: int) -> None:
+    """A crawler process of the run is alive."""
+    conn.execute("UPDATE crawl_runs SET heartbeat_at = now() WHERE id = %s AND status = 'running'", (run_id,))
+
+
+def close_abandoned_runs(conn: psycopg.Connection, silent_for: timedelta) -> list[int]:
+    """Close the running runs with no heartbeat for `silent_for` (their processes died); their ids."""
+    rows = conn.execute(
+        """
+        UPDATE crawl_runs SET status = 'failed', finished_at = now(),
+            finish_reason = 'abandoned: no heartbeat since ' || to_char(heartbeat_at AT TIME ZONE 'UTC',
+                                                                        'YYYY-MM-DD HH24:MI:SS "UTC"')
+        WHERE status = 'running' AND heartbeat_at < now() - %s
+        RETURNING id
+        """,
+        (silent_for,),
+    ).fetchall()
+    return sorted(int(row["id"] if isinstance(row, dict) else row[0]) for row in rows)
+
+
 def finish_run_part(conn: psycopg.Connection, run_id: int, counts: dict[str, int], reason: str) -> bool:
     """One crawler process of the run is done: add its counts. Returns True when it was the last one,
     which closes the run (status finished, or failed if any process ended other than 'finished')."""

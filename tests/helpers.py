@@ -20,12 +20,13 @@ from storage.db import connect
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def local_source(base_url: str, name: str = "portal", **extra: object) -> Source:
+def local_source(base_url: str, name: str = "portal", article_pattern: str = "", **extra: object) -> Source:
     """A source for a site served on loopback in a test (which the address guard refuses otherwise)."""
     return Source(
         name=name,
         start_urls=(base_url + "/",),
         allowed_domains=("127.0.0.1",),
+        article_pattern=article_pattern,
         extra={"allow_private_addresses": True, **extra},
     )
 

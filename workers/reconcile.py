@@ -8,6 +8,8 @@ nothing more), and only for pages older than `older_than` (younger ones may stil
 
 With `scan_archive`, archived objects the crawler never remembered (a crawler killed between the upload
 and the announcement) are adopted first from their fetch facts; this lists the whole bucket.
+
+Crawl runs left `running` by processes that died (no heartbeat for RUN_SILENCE) are closed as failed.
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ from datetime import datetime, timedelta
 
 from psycopg_pool import ConnectionPool
 
-from storage.crawl_state import adopt_page, claim_unprocessed, remembered_keys
+from storage.crawl_state import adopt_page, claim_unprocessed, close_abandoned_runs, remembered_keys
 from storage.rawstore import MissingObject, RawStore
 
 log = logging.getLogger(__name__)
 
 DEFAULT_OLDER_THAN = timedelta(minutes=10)
+RUN_SILENCE = timedelta(minutes=5)  # ten missed heartbeats (scrapy_project/extensions.py)
 
 
 @dataclass(frozen=True)
@@ -39,6 +42,7 @@ class Pending:
 class ReconcileReport:
     adopted: int = 0
     requeued: list[Pending] = field(default_factory=list)
+    abandoned_runs: list[int] = field(default_factory=list)
 
 
 def reconcile(
@@ -50,6 +54,10 @@ def reconcile(
 ) -> ReconcileReport:
     """Queue again every page without a trace of processing; `send(page, content_type)` sends one task."""
     report = ReconcileReport()
+    with pool.connection() as conn:
+        report.abandoned_runs = close_abandoned_runs(conn, RUN_SILENCE)
+    if report.abandoned_runs:
+        log.warning("reconcile: closed crawl run(s) %s, abandoned by their processes", report.abandoned_runs)
     if scan_archive:
         report.adopted = adopt_unremembered(pool, store)
     with pool.connection() as conn:

@@ -22,13 +22,18 @@ TRANSIENT_ERRORS = (psycopg.OperationalError, urllib3.exceptions.HTTPError, S3Er
 # stalls a worker is stopped by the soft limit, the hard limit kills the child as a last resort; both
 # stay below the broker's visibility timeout so a running task is never delivered twice).
 _LIMIT = resources.settings().normalize_time_limit
+# A retry is a new message the worker holds until its countdown is over, unacknowledged: countdown plus
+# run time must stay below the visibility timeout too, or Redis hands the retry out a second time.
+_MAX_COUNTDOWN = max(5, resources.settings().broker_visibility_timeout - (_LIMIT + 10))
 PAGE_TASK: dict[str, Any] = {
     "base": PageTask,
     "autoretry_for": TRANSIENT_ERRORS,
     "retry_backoff": 2,
-    "retry_backoff_max": 120,
-    "retry_jitter": True,
-    "max_retries": 10,
+    "retry_backoff_max": _MAX_COUNTDOWN,
+    "retry_jitter": True,  # full jitter: a countdown anywhere from 0 to the backoff
+    # With the defaults (countdowns up to 20 s) 30 retries wait out an outage of ~5 minutes on average;
+    # a page still failing then gets a failures row (or, with the database away, reconciliation's turn).
+    "max_retries": 30,
     "soft_time_limit": _LIMIT,
     "time_limit": _LIMIT + 10,
 }

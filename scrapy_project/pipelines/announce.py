@@ -1,4 +1,5 @@
-"""Second pipeline: tell the workers an archived page is ready, by task name (no import of workers)."""
+"""Second pipeline: tell the workers an archived page is ready, by task name (no import of workers).
+While the broker is unreachable the send is retried and the crawl paused (scrapy_project/outage.py)."""
 
 from __future__ import annotations
 
@@ -9,10 +10,9 @@ from celery import Celery
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet.threads import deferToThread
 
 from scrapy_project.items import FetchedPage
+from scrapy_project.outage import ServiceGate
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +24,7 @@ class AnnouncePipeline:
     def __init__(self, client: Celery, crawler: Crawler) -> None:
         self.client = client
         self.stats = crawler.stats
+        self.gate = ServiceGate.of(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AnnouncePipeline:
@@ -35,13 +36,21 @@ class AnnouncePipeline:
         return cls(client, crawler)
 
     async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
-        return await maybe_deferred_to_future(deferToThread(self._announce, item))
-
-    def _announce(self, page: FetchedPage) -> FetchedPage:
+        page: FetchedPage = item
         if not page.raw_key:
             raise DropItem(f"not archived, not announced: {page.url}")
         if page.unchanged:  # the same bytes as last time: its record is already what they give
             return page  # (counted as newsarchive/unchanged_body by the state pipeline)
+        try:
+            await self.gate.call("broker", self._send, page)
+        except Exception as exc:
+            self.stats.inc_value("newsarchive/announce_failed")
+            log.error("archived as %s but not announced: %s: %s", page.raw_key, page.url, exc)
+            raise DropItem(f"not announced: {page.url}: {exc}") from exc
+        self.stats.inc_value("newsarchive/announced")
+        return page
+
+    def _send(self, page: FetchedPage) -> None:
         self.client.send_task(
             NORMALIZE_TASK,
             kwargs={
@@ -53,5 +62,3 @@ class AnnouncePipeline:
             },
             queue=NORMALIZE_QUEUE,
         )
-        self.stats.inc_value("newsarchive/announced")
-        return page

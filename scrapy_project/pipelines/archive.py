@@ -1,5 +1,6 @@
-"""First pipeline: store the raw response in object storage. A page that could not be stored is
-dropped here, so the announce pipeline after it never sees it."""
+"""First pipeline: store the raw response in object storage. While the store is unreachable the upload
+is retried and the crawl paused (scrapy_project/outage.py); a page that could not be stored in the end
+is dropped here, so the announce pipeline after it never sees it."""
 
 from __future__ import annotations
 
@@ -9,10 +10,9 @@ from typing import Any
 from scrapy import Spider
 from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet.threads import deferToThread
 
 from scrapy_project.items import FetchedPage
+from scrapy_project.outage import ServiceGate
 from storage.rawstore import FetchFacts, RawStore
 
 log = logging.getLogger(__name__)
@@ -22,6 +22,7 @@ class ArchivePipeline:
     def __init__(self, store: RawStore, crawler: Crawler) -> None:
         self.store = store
         self.stats = crawler.stats
+        self.gate = ServiceGate.of(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -35,10 +36,7 @@ class ArchivePipeline:
         return cls(store, crawler)
 
     async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
-        # The S3 client blocks: upload in Twisted's thread pool, not in the reactor.
-        return await maybe_deferred_to_future(deferToThread(self._store, item))
-
-    def _store(self, page: FetchedPage) -> FetchedPage:
+        page: FetchedPage = item
         facts = FetchFacts(
             url=page.url,
             final_url=page.final_url,
@@ -48,7 +46,8 @@ class ArchivePipeline:
             source=page.source,
         )
         try:
-            stored = self.store.put(page.body, facts)
+            # The S3 client blocks: the gate runs it in Twisted's thread pool, not in the reactor.
+            stored = await self.gate.call("object store", self.store.put, page.body, facts)
         except Exception as exc:
             self.stats.inc_value("newsarchive/archive_failed")
             log.error("archive failed for %s: %s", page.url, exc)

@@ -9,10 +9,9 @@ from typing import Any
 
 from scrapy import Spider
 from scrapy.crawler import Crawler
-from scrapy.utils.defer import maybe_deferred_to_future
-from twisted.internet.threads import deferToThread
 
 from scrapy_project.items import FetchedPage
+from scrapy_project.outage import ServiceGate
 from scrapy_project.state import CrawlContext
 from storage.crawl_state import record_fetch
 
@@ -21,13 +20,14 @@ class CrawlStatePipeline:
     def __init__(self, crawler: Crawler, context: CrawlContext) -> None:
         self.context = context
         self.stats = crawler.stats
+        self.gate = ServiceGate.of(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlStatePipeline:
         return cls(crawler, CrawlContext.of(crawler))
 
     async def process_item(self, item: Any, spider: Spider | None = None) -> Any:
-        return await maybe_deferred_to_future(deferToThread(self._remember, item))
+        return await self.gate.call("database", self._remember, item)
 
     def _remember(self, page: FetchedPage) -> FetchedPage:
         assert page.raw_key is not None  # pages that were not archived were dropped before

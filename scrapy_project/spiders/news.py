@@ -22,6 +22,7 @@ from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
 from scrapy_project.discovery import Listed, feed_links, read_xml_listing, robots_sitemaps, sniff_xml
+from scrapy_project.encoding_check import UNDECODED
 from scrapy_project.items import FetchedPage
 from scrapy_project.sources import Source
 from scrapy_project.state import CrawlContext
@@ -78,11 +79,16 @@ class NewsSpider(scrapy.Spider):
         if failure.check(IgnoreRequest) and not failure.check(HttpError):  # HttpError is an IgnoreRequest too
             return  # robots.txt, offsite, address guard, revisit policy, 304: not failures
         request = getattr(failure, "request", None)
-        url = request.url if request else "?"
+        # The URL the crawl asked for; the redirect target that failed goes into the reason.
+        redirects = (request.meta.get("redirect_urls") or []) if request else []
+        url = redirects[0] if redirects else (request.url if request else "?")
         if failure.check(HttpError):
             reason = f"HTTP {failure.value.response.status}"
         else:
-            reason = f"{failure.type.__name__ if failure.type else 'error'}: {failure.getErrorMessage()}"
+            message = failure.getErrorMessage() or (failure.value.__doc__ or "").strip().split("\n")[0]
+            reason = f"{failure.type.__name__ if failure.type else 'error'}: {message}"
+        if request and redirects:
+            reason += f" (redirected to {request.url})"
         self.crawler.stats.inc_value("newsarchive/fetch_failed")
         self.logger.error("fetch failed for %s: %s", url, reason)
         try:
@@ -137,11 +143,14 @@ class NewsSpider(scrapy.Spider):
 
     def page_item(self, response: Response) -> FetchedPage:
         redirects = response.meta.get("redirect_urls") or [response.url]
+        headers = {k.decode("latin-1"): [v.decode("latin-1") for v in vs] for k, vs in response.headers.items()}
+        if response.meta.get(UNDECODED):  # a broken gzip body, archived as sent (encoding_check.py)
+            headers["Content-Encoding"] = [response.meta[UNDECODED]]
         return FetchedPage(
             url=redirects[0],
             final_url=response.url,
             status=response.status,
-            headers={k.decode("latin-1"): [v.decode("latin-1") for v in vs] for k, vs in response.headers.items()},
+            headers=headers,
             body=response.body,
             fetched_at=datetime.now(UTC).isoformat(),
             source=self.source.name,

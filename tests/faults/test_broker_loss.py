@@ -67,6 +67,7 @@ def test_lost_queue_is_reconciled(settings: Settings, portal: PortalServer, tmp_
 
         again = cli(settings, "reconcile", "--older-than-minutes", "0", "--scan-archive")
         assert again.strip() == "adopted 0 unremembered object(s); queued 0 page(s) again"
+        assert count(settings, "SELECT count(*) AS n FROM crawl_runs WHERE status = 'finished'") == 1
     finally:
         stop_worker(worker)
     assert count(settings, "SELECT count(*) AS n FROM failures") == 0

@@ -11,6 +11,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -19,6 +20,7 @@ import pytest
 from deploy.demo import start_worker, stop_worker, wait_for_queue
 from deploy.sample_site.generated import article_path
 from deploy.settings import Settings
+from storage.crawl_state import close_abandoned_runs
 from storage.db import connect
 from storage.rawstore import MissingObject, RawStore
 from tests.helpers import count, local_source, serving_portal, write_sources
@@ -42,6 +44,10 @@ def test_killed_crawl_resumes_without_refetching(settings: Settings, raw_store: 
         os.killpg(first.pid, signal.SIGKILL)
         first.wait()
         first_log = list(portal.log)
+        # Its run stays "running" until reconciliation finds it silent (here: at once, not after 5 min).
+        with connect(settings.database_url) as conn:
+            killed_run = conn.execute("SELECT id FROM crawl_runs WHERE status = 'running'").fetchone()["id"]
+            assert close_abandoned_runs(conn, timedelta(0)) == [killed_run]
 
         remembered = {urlsplit(r["url"]).path for r in _rows(settings, "SELECT url FROM crawl_pages")}
         archived = set()
@@ -70,6 +76,7 @@ def test_killed_crawl_resumes_without_refetching(settings: Settings, raw_store: 
         stop_worker(worker)
     assert count(settings, "SELECT count(*) AS n FROM articles") == ARTICLES
     assert count(settings, "SELECT count(*) AS n FROM failures") == 0
+    assert count(settings, "SELECT count(*) AS n FROM crawl_runs WHERE status = 'finished'") == 1
     print(f"killed after {len(remembered)} remembered / {len(archived)} archived; fetched twice: {len(twice)}, "
           f"of which archived before the kill: {len(twice & archived)}")  # fmt: skip
 

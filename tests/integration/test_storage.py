@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import urllib.error
+import urllib.request
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from minio.error import S3Error
 
 from deploy.settings import Settings
+from storage.crawl_state import beat_run, close_abandoned_runs, finish_run_part, start_run
 from storage.db import connect
 from storage.migrate import apply_migrations, discover
 from storage.rawstore import FetchFacts, RawStore, facts_key
@@ -95,8 +99,31 @@ def test_storing_the_same_body_twice_is_a_no_op(raw_store: RawStore) -> None:
     assert raw_store.get_facts(first.key).url == "https://news.example.ru/a/1"  # the first fetch's facts
 
 
-def test_bucket_is_private(raw_store: RawStore) -> None:
-    from minio.error import S3Error
-
-    with pytest.raises(S3Error):
+def test_bucket_is_private(raw_store: RawStore, settings: Settings) -> None:
+    """No bucket policy, and a request without credentials cannot read an object. (Anonymous listing is
+    refused by MinIO but not checked here: moto does not authenticate list requests at all.)"""
+    key = raw_store.put(b"<html>private</html>", facts("https://news.example.ru/a/9")).key
+    with pytest.raises(S3Error) as no_policy:
         raw_store.client.get_bucket_policy(raw_store.bucket)
+    assert no_policy.value.code == "NoSuchBucketPolicy"
+    with pytest.raises(urllib.error.HTTPError) as refused:
+        urllib.request.urlopen(f"{settings.s3_endpoint.rstrip('/')}/{raw_store.bucket}/{key}", timeout=10)
+    assert refused.value.code == 403
+
+
+def test_runs_whose_processes_died_are_closed_and_live_ones_are_not(settings: Settings) -> None:
+    with connect(settings.database_url) as conn:
+        conn.execute("INSERT INTO sources (name) VALUES ('example')")
+        silent, alive, done = (start_run(conn, "example", "cli") for _ in range(3))
+        conn.execute("UPDATE crawl_runs SET heartbeat_at = now() - interval '6 minutes' WHERE id IN (%s, %s)",
+                     (silent, done))  # fmt: skip
+        finish_run_part(conn, done, {}, "finished")
+        beat_run(conn, alive)
+
+        assert close_abandoned_runs(conn, timedelta(minutes=5)) == [silent]
+        assert close_abandoned_runs(conn, timedelta(minutes=5)) == []  # a second run closes nothing more
+        rows = {r["id"]: r for r in conn.execute("SELECT id, status, finish_reason, finished_at FROM crawl_runs")}
+    assert rows[silent]["status"] == "failed" and rows[silent]["finish_reason"].startswith("abandoned: no heartbeat")
+    assert rows[silent]["finished_at"] is not None
+    assert rows[alive]["status"] == "running"
+    assert rows[done]["status"] == "finished"

@@ -1,6 +1,6 @@
 import pytest
 
-from deploy.settings import Settings, env_var_names
+from deploy.settings import Settings, env_var_names, redact_url
 
 
 def test_defaults_leave_services_unset() -> None:
@@ -27,3 +27,18 @@ def test_to_env_round_trips() -> None:
     s = Settings.from_env({"REDIS_URL": "redis://r:6379/1", "MAX_PAGE_BYTES": "1000"})
     assert Settings.from_env(s.to_env()) == s
     assert set(s.to_env()) == env_var_names()
+
+
+@pytest.mark.parametrize(
+    ("url", "printed"),
+    [
+        ("postgresql://app:s3cr%40t@db:5432/news", "postgresql://app:***@db:5432/news"),
+        ("redis://:hunter2@redis:6379/0", "redis://:***@redis:6379/0"),
+        ("host=db user=app password=hunter2 dbname=news", "host=db user=app password=*** dbname=news"),
+        ("host=db password='two words' dbname=news", "host=db password=*** dbname=news"),
+        ("postgresql://app@db/news", "postgresql://app@db/news"),
+        ("redis://127.0.0.1:6379/0", "redis://127.0.0.1:6379/0"),
+    ],
+)
+def test_urls_are_printed_without_their_password(url: str, printed: str) -> None:
+    assert redact_url(url) == printed
