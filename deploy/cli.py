@@ -183,6 +183,46 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_reprocess(args: argparse.Namespace) -> int:
+    from storage.db import make_pool
+    from storage.rawstore import RawStore
+    from storage.records import archived_keys_between
+    from workers.reprocess import ReprocessReport, reprocess_pages
+    from workers.site_rules import load_site_rules
+
+    settings = _require(Settings.from_env(), "DATABASE_URL", "S3_ENDPOINT")
+    pool = make_pool(settings.database_url, max_size=2)
+    try:
+        with pool.connection() as conn:
+            keys = archived_keys_between(conn, source=args.source, since=args.since, until=args.until)
+        if args.queue:
+            from workers.tasks import reprocess
+
+            for key in keys:
+                reprocess.apply_async(args=[key], queue="normalize")
+            print(f"queued {len(keys)} page(s) for re-processing")
+            return 0
+        store = RawStore.connect(
+            settings.s3_endpoint, settings.s3_access_key, settings.s3_secret_key, settings.s3_bucket, settings.s3_region
+        )
+        rules = load_site_rules(settings.sources_file)
+
+        def show(report: ReprocessReport) -> None:
+            print(f"reprocess: {report.line()}", flush=True)
+
+        report = reprocess_pages(store, pool, keys, rules_for=lambda source: rules.get(source or ""),
+                                 max_bytes=settings.max_page_bytes, progress=show)  # fmt: skip
+    finally:
+        pool.close()
+    return 1 if report.outcomes["failed"] else 0
+
+
+def _timestamp(text: str) -> datetime:
+    """An ISO date or time for --since / --until; a date or a time without offset is UTC."""
+    value = datetime.fromisoformat(text)
+    return value if value.tzinfo else value.replace(tzinfo=UTC)
+
+
 def cmd_extract(args: argparse.Namespace) -> int:
     import json
 
@@ -282,6 +322,15 @@ def build_parser() -> argparse.ArgumentParser:
     rec.add_argument("--older-than-minutes", type=float, default=10.0, help="leave younger pages to the queue")
     rec.add_argument("--scan-archive", action="store_true", help="also adopt objects the crawler never remembered")
     rec.set_defaults(func=cmd_reconcile)
+
+    rep = sub.add_parser(
+        "reprocess", help="normalize archived pages again from the archive (no network): all, a source, a period"
+    )
+    rep.add_argument("--source", help="only this source")
+    rep.add_argument("--since", type=_timestamp, help="pages fetched at or after (ISO date/time, UTC if no offset)")
+    rep.add_argument("--until", type=_timestamp, help="pages fetched before")
+    rep.add_argument("--queue", action="store_true", help="send the pages to the workers instead of doing it here")
+    rep.set_defaults(func=cmd_reprocess)
 
     runs = sub.add_parser("runs", help="show recent crawl runs")
     runs.add_argument("--source", help="only this source")

@@ -66,14 +66,17 @@ def source_id_for(conn: psycopg.Connection, name: str | None) -> int | None:
     return _first(row) if row else None
 
 
-def upsert_article(conn: psycopg.Connection, article: ArticleRow) -> bool:
-    """Insert or update the article at its canonical URL. Returns False when the stored row came
-    from a later fetch (an older, redelivered task must not overwrite newer content)."""
+def upsert_article(conn: psycopg.Connection, article: ArticleRow) -> str:
+    """Insert or update the article at its canonical URL. Returns "written", "unchanged" (the row already
+    holds exactly these values: nothing is touched, not even normalized_at, so re-processing that
+    changes nothing leaves no trace) or "stale" (the stored row came from a later fetch: an older,
+    redelivered task must not overwrite newer content)."""
     values = [Jsonb(getattr(article, c)) if c in _JSON_COLUMNS else getattr(article, c) for c in _ARTICLE_COLUMNS]
     columns = sql.SQL(", ").join(map(sql.Identifier, _ARTICLE_COLUMNS))
-    updates = sql.SQL(", ").join(
-        sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in _ARTICLE_COLUMNS if c != "url"
-    )
+    updated = [c for c in _ARTICLE_COLUMNS if c != "url"]
+    updates = sql.SQL(", ").join(sql.SQL("{0} = EXCLUDED.{0}").format(sql.Identifier(c)) for c in updated)
+    current = sql.SQL(", ").join(sql.SQL("articles.{}").format(sql.Identifier(c)) for c in updated)
+    incoming = sql.SQL(", ").join(sql.SQL("EXCLUDED.{}").format(sql.Identifier(c)) for c in updated)
     query = sql.SQL(
         """
         INSERT INTO articles (source_id, normalized_at, {columns})
@@ -83,11 +86,39 @@ def upsert_article(conn: psycopg.Connection, article: ArticleRow) -> bool:
             normalized_at = now(),
             {updates}
         WHERE articles.fetched_at <= EXCLUDED.fetched_at
+          AND (articles.source_id, {current}) IS DISTINCT FROM
+              (COALESCE(EXCLUDED.source_id, articles.source_id), {incoming})
         RETURNING id
         """
-    ).format(columns=columns, placeholders=sql.SQL(", ").join(sql.Placeholder() * len(values)), updates=updates)
+    ).format(
+        columns=columns,
+        placeholders=sql.SQL(", ").join(sql.Placeholder() * len(values)),
+        updates=updates,
+        current=current,
+        incoming=incoming,
+    )
     row = conn.execute(query, [source_id_for(conn, article.source), *values]).fetchone()
-    return row is not None
+    if row is not None:
+        _replace_images(conn, _first(row), article.images)
+        return "written"
+    stored = conn.execute("SELECT fetched_at FROM articles WHERE url = %s", (article.url,)).fetchone()
+    return "stale" if stored and _field(stored, "fetched_at") > article.fetched_at else "unchanged"
+
+
+def _replace_images(conn: psycopg.Connection, article_id: int, images: list[dict[str, Any]]) -> None:
+    """article_images follows the article's current image list (same order, same position numbers)."""
+    conn.execute("DELETE FROM article_images WHERE article_id = %s", (article_id,))
+    rows = [
+        (article_id, position, image["url"], image.get("caption") or None, image.get("credit") or None)
+        for position, image in enumerate(images, start=1)
+        if image.get("url")
+    ]
+    if rows:
+        with conn.cursor() as cur:
+            cur.executemany(
+                "INSERT INTO article_images (article_id, position, url, caption, credit) VALUES (%s, %s, %s, %s, %s)",
+                rows,
+            )
 
 
 def record_version(conn: psycopg.Connection, article: ArticleRow) -> bool:
@@ -137,6 +168,36 @@ def raw_keys_of(conn: psycopg.Connection, *, source: str | None = None, url: str
             {"s": source},
         ).fetchall()
     return list(dict.fromkeys(_field(row, "raw_key") for row in rows))
+
+
+def archived_keys_between(
+    conn: psycopg.Connection,
+    *,
+    source: str | None = None,
+    since: datetime | None = None,
+    until: datetime | None = None,
+) -> list[str]:
+    """Raw objects to re-process: the latest page of every article URL (the current record's, and the
+    crawler's last fetch) and the pages that failed normalization, optionally of one source and fetched
+    in [since, until). Ordered, so an interrupted run can be compared with the next."""
+    rows = conn.execute(
+        """
+        SELECT DISTINCT k.raw_key
+        FROM (
+            SELECT raw_key, source_id, fetched_at AS at FROM articles
+            UNION ALL SELECT raw_key, source_id, last_fetched_at FROM crawl_pages
+            UNION ALL SELECT raw_key, source_id, created_at FROM failures
+                      WHERE stage = 'normalize' AND raw_key IS NOT NULL
+        ) AS k
+        LEFT JOIN sources s ON s.id = k.source_id
+        WHERE (%(source)s::text IS NULL OR s.name = %(source)s)
+          AND (%(since)s::timestamptz IS NULL OR k.at >= %(since)s)
+          AND (%(until)s::timestamptz IS NULL OR k.at < %(until)s)
+        ORDER BY k.raw_key
+        """,
+        {"source": source, "since": since, "until": until},
+    ).fetchall()
+    return [_field(row, "raw_key") for row in rows]
 
 
 def record_failure(

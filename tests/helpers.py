@@ -9,13 +9,22 @@ import sys
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from psycopg_pool import ConnectionPool
+
+from deploy.sample_site.build import article_url, file_for
+from deploy.sample_site.content import load_site
 from deploy.sample_site.generated import PortalServer
+from deploy.sample_site.sites import SITES
 from deploy.settings import Settings
 from scrapy_project.sources import Source
 from storage.db import connect
+from storage.rawstore import FetchFacts, RawStore
+from workers.process import normalize_archived
+from workers.site_rules import load_site_rules
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -71,6 +80,25 @@ def crawl_in_child(
     )
     assert result.returncode == 0, result.stderr[-4000:]
     return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+def store_sample_articles(store: RawStore, pool: ConnectionPool, base_url: str = "http://127.0.0.1:8765") -> int:
+    """Every article page of the sample site archived and normalized as the worker does it (site rules of
+    deploy/sources.toml), without a crawl or a broker; returns how many were stored as records."""
+    rules = load_site_rules(Settings().sources_file)
+    fetched_at = datetime.now(UTC).isoformat()
+    stored = 0
+    for site in SITES:
+        source = f"sample-{site.name}"
+        ctype = f"text/html; charset={site.header_charset}"
+        for article in load_site(site.name):
+            url = base_url + article_url(article)
+            facts = FetchFacts(url, url, 200, fetched_at, {"Content-Type": [ctype]}, source)
+            key = store.put(file_for(article_url(article)).read_bytes(), facts).key
+            outcome = normalize_archived(store, pool, raw_key=key, url=url, fetched_at=fetched_at, source=source,
+                                         content_type=ctype, rules=rules.get(source))  # fmt: skip
+            stored += outcome.status == "stored"
+    return stored
 
 
 def count(settings: Settings, sql: str) -> int:

@@ -26,9 +26,10 @@ log = logging.getLogger(__name__)
 
 @dataclass(frozen=True)
 class Outcome:
-    status: str  # "stored" | "stale" | "failed"
+    status: str  # "stored" | "unchanged" (the record already said exactly this) | "stale" | "failed"
     url: str
     detail: str = ""
+    new_version: bool = False  # this content was not among the article's versions yet
 
 
 def normalize_archived(
@@ -66,11 +67,11 @@ def normalize_archived(
     row = article_row(record, raw_key=raw_key, fetched_at=fetched, source=source)
     with pool.connection() as conn:
         written = upsert_article(conn, row)
-        record_version(conn, row)
+        new_version = record_version(conn, row)
         if record.views is not None:
             record_views(conn, url=record.url, observed_at=fetched, views=record.views, raw_key=raw_key)
         clear_failures(conn, url, "normalize")
-    return Outcome("stored" if written else "stale", record.url)
+    return Outcome("stored" if written == "written" else written, record.url, new_version=new_version)
 
 
 def reprocess_archived(

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
 import urllib3.exceptions
 from minio.error import S3Error
 
+from storage.records import archived_keys_between
 from workers import resources
 from workers.celery_app import app
 from workers.crawl import run_crawl
@@ -86,6 +87,20 @@ def reprocess_article(url: str) -> int:
 def reprocess_source(name: str) -> int:
     """Re-process every article of one source from the archive; returns pages queued."""
     return _queue_reprocess(archived_keys(resources.pool(), source=name))
+
+
+@app.task(name="newsarchive.reprocess_range")
+def reprocess_range(source: str | None = None, since: str | None = None, until: str | None = None) -> int:
+    """Re-process archived pages (all, one source, fetched in [since, until): ISO times); returns pages
+    queued. Changes only the records whose output changed; safe to send again."""
+    with resources.pool().connection() as conn:
+        keys = archived_keys_between(
+            conn,
+            source=source,
+            since=datetime.fromisoformat(since) if since else None,
+            until=datetime.fromisoformat(until) if until else None,
+        )
+    return _queue_reprocess(keys)
 
 
 def _queue_reprocess(keys: list[str]) -> int:

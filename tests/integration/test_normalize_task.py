@@ -27,12 +27,14 @@ def test_normalizing_twice_leaves_one_record(settings: Settings, raw_store: RawS
     url = URL_BASE + article_url(article)
     key = archive(raw_store, file_for(article_url(article)).read_bytes(), url)
     fetched_at = datetime.now(UTC).isoformat()
-    for _ in range(2):
-        outcome = normalize_archived(
+    statuses = [
+        normalize_archived(
             raw_store, pool, raw_key=key, url=url, fetched_at=fetched_at, source="sample-vologda",
             content_type="text/html; charset=utf-8",
-        )  # fmt: skip
-        assert outcome.status == "stored"
+        ).status
+        for _ in range(2)
+    ]  # fmt: skip
+    assert statuses == ["stored", "unchanged"]
     with connect(settings.database_url) as conn:
         rows = conn.execute(
             "SELECT a.url, a.title, a.raw_key, s.name FROM articles a JOIN sources s ON s.id = a.source_id"
@@ -72,10 +74,16 @@ def test_metadata_is_stored_and_every_fetch_adds_a_views_point(settings: Setting
             " FROM articles"
         ).fetchone()
         points = conn.execute("SELECT observed_at, views FROM article_views ORDER BY observed_at").fetchall()
+        images = conn.execute("SELECT position, url, caption, credit FROM article_images ORDER BY position").fetchall()
     assert row["views"] == 1250 and row["raw_key"] == second  # the latest fetch wins, whatever the order
     assert row["rubric"] == "Авто" and row["photo_credits"] == ["Вологда-поиск"]
     assert row["cited_sources"] == ["Autonews"]
     assert row["images"][0]["credit"] == "Вологда-поиск"
+    # One article_images row per image, in page order, the same after four writes of the record.
+    assert [(i["position"], i["url"], i["caption"], i["credit"]) for i in images] == [
+        (n, image["url"], image["caption"] or None, image["credit"] or None)
+        for n, image in enumerate(row["images"], start=1)
+    ]
     assert row["provenance"]["views"] == "html:views-element" and row["extractor_version"]
     assert [(p["observed_at"], p["views"]) for p in points] == [(t1, 602), (t2, 1250)]
 

@@ -46,16 +46,16 @@ def test_migrations_are_applied_once(settings: Settings) -> None:
 
 def test_upsert_twice_leaves_one_row(settings: Settings) -> None:
     with connect(settings.database_url) as conn:
-        assert upsert_article(conn, row())
-        assert upsert_article(conn, row())
+        assert upsert_article(conn, row()) == "written"
+        assert upsert_article(conn, row()) == "unchanged"  # nothing touched, not even normalized_at
         assert conn.execute("SELECT count(*) AS n FROM articles").fetchone()["n"] == 1
 
 
 def test_newer_fetch_updates_and_older_fetch_is_ignored(settings: Settings) -> None:
     with connect(settings.database_url) as conn:
         upsert_article(conn, row())
-        assert upsert_article(conn, row(body="Обновленный текст", fetched_at=T0 + timedelta(hours=1)))
-        assert not upsert_article(conn, row(body="Старый текст", fetched_at=T0 - timedelta(hours=1)))
+        assert upsert_article(conn, row(body="Обновленный текст", fetched_at=T0 + timedelta(hours=1))) == "written"
+        assert upsert_article(conn, row(body="Старый текст", fetched_at=T0 - timedelta(hours=1))) == "stale"
         stored = conn.execute("SELECT body, fetched_at FROM articles").fetchone()
     assert stored["body"] == "Обновленный текст"
 
