@@ -16,6 +16,9 @@ import psycopg
 from deploy.settings import Settings
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+    from storage.rawstore import RawStore
     from workers.normalize import SiteRules
 
 
@@ -217,6 +220,60 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     return 1 if report.outcomes["failed"] else 0
 
 
+def cmd_export_warc(args: argparse.Namespace) -> int:
+    from storage.crawl_state import raw_keys_of_run
+    from storage.db import connect
+    from storage.records import every_raw_key_of
+    from storage.warc import export_warc
+
+    settings = _require(Settings.from_env(), "S3_ENDPOINT", *(("DATABASE_URL",) if args.source or args.run else ()))
+    store = _raw_store(settings)
+    if args.run:
+        with connect(settings.database_url) as conn:
+            keys: Iterable[str] = raw_keys_of_run(conn, args.run)
+    elif args.source:
+        with connect(settings.database_url) as conn:
+            keys = every_raw_key_of(conn, args.source)
+    else:
+        keys = store.iter_keys()
+    with open(args.output, "wb") as out:
+        written = export_warc(store, keys, out)
+    print(f"wrote {written} page(s) to {args.output}")
+    return 0
+
+
+def cmd_import_warc(args: argparse.Namespace) -> int:
+    from datetime import datetime as dt
+
+    from storage.crawl_state import adopt_page
+    from storage.db import connect
+    from storage.warc import import_warc
+
+    settings = _require(Settings.from_env(), "S3_ENDPOINT", "DATABASE_URL")
+    store = _raw_store(settings)
+    store.ensure_bucket()
+    pages = new = 0
+    with open(args.file, "rb") as stream, connect(settings.database_url) as conn:
+        for page in import_warc(store, stream, source=args.source):
+            # Remembered like a crawled page, so `newsarchive reprocess` (or reconcile) picks it up.
+            adopt_page(conn, url=page.facts.url, source=page.facts.source, raw_key=page.raw_key,
+                       etag=page.facts.header("ETag"), last_modified=page.facts.header("Last-Modified"),
+                       fetched_at=dt.fromisoformat(page.facts.fetched_at))  # fmt: skip
+            conn.commit()
+            pages += 1
+            new += page.created
+    print(f"imported {pages} page(s), {new} new to the archive; run `newsarchive reprocess` to make records")
+    return 0
+
+
+def _raw_store(settings: Settings) -> RawStore:
+    from storage.rawstore import RawStore
+
+    return RawStore.connect(
+        settings.s3_endpoint, settings.s3_access_key, settings.s3_secret_key, settings.s3_bucket, settings.s3_region
+    )
+
+
 def _timestamp(text: str) -> datetime:
     """An ISO date or time for --since / --until; a date or a time without offset is UTC."""
     value = datetime.fromisoformat(text)
@@ -331,6 +388,18 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--until", type=_timestamp, help="pages fetched before")
     rep.add_argument("--queue", action="store_true", help="send the pages to the workers instead of doing it here")
     rep.set_defaults(func=cmd_reprocess)
+
+    exp = sub.add_parser("export-warc", help="write archived pages as a WARC 1.1 file (all, a source, or a run)")
+    exp.add_argument("output", help="file to write, e.g. archive.warc.gz")
+    which = exp.add_mutually_exclusive_group()
+    which.add_argument("--source", help="every page ever archived for this source")
+    which.add_argument("--run", type=int, help="the pages of this crawl run (see `newsarchive runs`)")
+    exp.set_defaults(func=cmd_export_warc)
+
+    imp = sub.add_parser("import-warc", help="archive the responses of a WARC file (then `reprocess`)")
+    imp.add_argument("file", help="a .warc or .warc.gz file")
+    imp.add_argument("--source", help="source name for records that carry none")
+    imp.set_defaults(func=cmd_import_warc)
 
     runs = sub.add_parser("runs", help="show recent crawl runs")
     runs.add_argument("--source", help="only this source")

@@ -126,6 +126,12 @@ def adopt_page(
     return cur.rowcount == 1
 
 
+def raw_keys_of_run(conn: psycopg.Connection, run_id: int) -> list[str]:
+    """The pages a crawl run fetched last (new, changed, or confirmed unchanged by that run)."""
+    rows = conn.execute("SELECT raw_key FROM crawl_pages WHERE last_run_id = %s ORDER BY raw_key", (run_id,))
+    return [row["raw_key"] if isinstance(row, dict) else row[0] for row in rows.fetchall()]
+
+
 def start_run(conn: psycopg.Connection, source: str, trigger: str, processes: int = 1) -> int:
     row = conn.execute(
         "INSERT INTO crawl_runs (source_id, trigger, processes) VALUES (%s, %s, %s) RETURNING id",

@@ -200,6 +200,27 @@ def archived_keys_between(
     return [_field(row, "raw_key") for row in rows]
 
 
+def every_raw_key_of(conn: psycopg.Connection, source: str) -> list[str]:
+    """Every raw object known for a source: current records, past versions, views points, the crawler's
+    memory and failed pages (for a WARC export of the source's whole history)."""
+    rows = conn.execute(
+        """
+        SELECT DISTINCT k.raw_key FROM (
+            SELECT a.raw_key, a.source_id FROM articles a
+            UNION ALL SELECT v.raw_key, a.source_id FROM article_versions v JOIN articles a ON a.id = v.article_id
+            UNION ALL SELECT w.raw_key, a.source_id FROM article_views w JOIN articles a ON a.id = w.article_id
+            UNION ALL SELECT raw_key, source_id FROM crawl_pages
+            UNION ALL SELECT raw_key, source_id FROM failures WHERE raw_key IS NOT NULL
+        ) AS k
+        JOIN sources s ON s.id = k.source_id
+        WHERE s.name = %s
+        ORDER BY k.raw_key
+        """,
+        (source,),
+    ).fetchall()
+    return [_field(row, "raw_key") for row in rows]
+
+
 def record_failure(
     conn: psycopg.Connection,
     *,
