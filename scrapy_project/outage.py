@@ -26,7 +26,6 @@ import urllib3.exceptions
 from minio.error import S3Error, ServerError
 from scrapy.crawler import Crawler
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
-from twisted.internet import reactor
 from twisted.internet.task import deferLater
 from twisted.internet.threads import deferToThread
 
@@ -88,6 +87,10 @@ class ServiceGate:
                     raise
                 if self._failed(service, exc):
                     raise
+                # Imported here, not at module level: importing the reactor installs one, and Scrapy must
+                # be the one to choose it.
+                from twisted.internet import reactor
+
                 await maybe_deferred_to_future(deferLater(reactor, backoff_delay(attempt), lambda: None))
                 attempt += 1
             else:
