@@ -39,6 +39,16 @@ def sample_archive(settings: Settings, raw_store: RawStore, pool) -> Settings:  
     key = raw_store.put(b"%PDF-1.7 a report", facts).key
     normalize_archived(raw_store, pool, raw_key=key, url=url, fetched_at=facts.fetched_at, source="sample-vologda",
                        content_type="application/pdf")  # fmt: skip
+    # An exact copy: the Toyota article republished on another site, without a canonical link back.
+    original = (ROOT / "deploy/sample_site/www/vologda/news/avto/48211-toyota-vozvrashchenie.html").read_bytes()
+    copy = re.sub(rb'<link rel="canonical"[^>]*>', b"", original)
+    copy_url = "http://127.0.0.1:8765/federal/partners/toyota-copy.html"
+    html = {"Content-Type": ["text/html; charset=utf-8"]}
+    copy_facts = FetchFacts(copy_url, copy_url, 200, datetime.now(UTC).isoformat(), html, "sample-federal")
+    copy_key = raw_store.put(copy, copy_facts).key
+    outcome = normalize_archived(raw_store, pool, raw_key=copy_key, url=copy_url, fetched_at=copy_facts.fetched_at,
+                                 source="sample-federal", content_type=html["Content-Type"][0])  # fmt: skip
+    assert outcome.status == "stored" and outcome.url == copy_url
     with connect(settings.database_url) as conn:
         run = start_run(conn, "sample-vologda", "cli")
         finish_run_part(conn, run, {"pages_seen": 12, "pages_new": 9}, "finished")
