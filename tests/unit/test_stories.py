@@ -1,0 +1,55 @@
+"""Story grouping on the labelled fixture (tests/fixtures/stories.py): no false merges, the Toyota pair of
+the seeds found, recall measured."""
+
+from __future__ import annotations
+
+import itertools
+from datetime import timedelta
+
+from tests.fixtures.stories import ARTICLES, same_story_pairs
+from workers.stories import StoryInput, features, group_stories, similarity
+
+
+def _inputs() -> list[StoryInput]:
+    return [StoryInput(n, a.source, a.language, a.published, a.title + "\n" + a.text) for n, a in enumerate(ARTICLES)]
+
+
+def found_pairs(stories: dict[int, int]) -> set[frozenset[str]]:
+    return {
+        frozenset((ARTICLES[i].key, ARTICLES[j].key))
+        for i, j in itertools.combinations(range(len(ARTICLES)), 2)
+        if stories[i] == stories[j]
+    }
+
+
+def test_no_false_merges_and_the_toyota_pair_is_found() -> None:
+    found, truth = found_pairs(group_stories(_inputs())), same_story_pairs(ARTICLES)
+    assert found <= truth  # precision 1.0 on the fixture
+    assert frozenset(("toyota-vologda", "toyota-federal")) in found
+    assert len(found & truth) / len(truth) >= 0.8  # recall (4 of 5 when measured; see docs/benchmarks.md)
+
+
+def test_the_story_id_is_the_smallest_article_id() -> None:
+    stories = group_stories(_inputs())
+    for article_id, story in stories.items():
+        assert story <= article_id and stories[story] == story
+
+
+def test_same_outlet_other_language_or_far_apart_is_never_one_story() -> None:
+    toyota = next(a for a in ARTICLES if a.key == "toyota-vologda")
+    text = toyota.title + "\n" + toyota.text
+    base = StoryInput(1, "vologda", "ru", toyota.published, text)
+    assert group_stories([base, StoryInput(2, "federal", "ru", toyota.published, text)]) == {1: 1, 2: 1}
+    for other in (
+        StoryInput(2, "vologda", "ru", toyota.published, text),  # same outlet: a version, not a story
+        StoryInput(2, "federal", "en", toyota.published, text),
+        StoryInput(2, "federal", "ru", toyota.published + timedelta(days=4), text),
+    ):
+        assert group_stories([base, other]) == {1: 1, 2: 2}
+
+
+def test_features_meet_across_inflections() -> None:
+    a = features("Экс-глава РОАД Олег Мосеев заявил о переговорах Toyota.")
+    b = features("По словам Олега Мосеева, переговоры Toyota с дилерами продолжатся.")
+    assert {"мосее", "toyot"} <= a.names & b.names
+    assert similarity(a, b) > similarity(a, features("Цены на бензин в Вологде выросли на 2%."))
