@@ -220,6 +220,21 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
     return 1 if report.outcomes["failed"] else 0
 
 
+def cmd_stories(args: argparse.Namespace) -> int:
+    from storage.db import make_pool
+    from workers.stories import regroup_recent
+
+    settings = _require(Settings.from_env(), "DATABASE_URL")
+    pool = make_pool(settings.database_url, max_size=2)
+    try:
+        result = regroup_recent(pool, days=args.days)
+    finally:
+        pool.close()
+    print(f"{result.articles} article(s) of the last {args.days:g} day(s): {result.stories} story(ies) told by "
+          f"several articles; {result.changed} article(s) changed story")  # fmt: skip
+    return 0
+
+
 def cmd_export_warc(args: argparse.Namespace) -> int:
     from storage.crawl_state import raw_keys_of_run
     from storage.db import connect
@@ -388,6 +403,10 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--until", type=_timestamp, help="pages fetched before")
     rep.add_argument("--queue", action="store_true", help="send the pages to the workers instead of doing it here")
     rep.set_defaults(func=cmd_reprocess)
+
+    sto = sub.add_parser("stories", help="group recent articles into stories told by several outlets")
+    sto.add_argument("--days", type=float, default=7.0, help="articles published in the last N days")
+    sto.set_defaults(func=cmd_stories)
 
     exp = sub.add_parser("export-warc", help="write archived pages as a WARC 1.1 file (all, a source, or a run)")
     exp.add_argument("output", help="file to write, e.g. archive.warc.gz")

@@ -221,6 +221,34 @@ def every_raw_key_of(conn: psycopg.Connection, source: str) -> list[str]:
     return [_field(row, "raw_key") for row in rows]
 
 
+def story_inputs(conn: psycopg.Connection, since: datetime) -> list[dict[str, Any]]:
+    """Articles published (or, undated, fetched) since a time, with what story grouping reads."""
+    return conn.execute(
+        """
+        SELECT a.id, s.name AS source, a.language, a.published_at,
+               coalesce(a.title, '') || E'\n' || a.body AS text
+        FROM articles a
+        LEFT JOIN sources s ON s.id = a.source_id
+        WHERE coalesce(a.published_at, a.fetched_at) >= %s
+        ORDER BY a.id
+        """,
+        (since,),
+    ).fetchall()
+
+
+def set_story_ids(conn: psycopg.Connection, stories: dict[int, int]) -> int:
+    """Write article -> story ids; returns how many articles changed story."""
+    cur = conn.execute(
+        """
+        UPDATE articles AS a SET story_id = u.story
+        FROM unnest(%s::bigint[], %s::bigint[]) AS u (id, story)
+        WHERE a.id = u.id AND a.story_id IS DISTINCT FROM u.story
+        """,
+        (list(stories), list(stories.values())),
+    )
+    return cur.rowcount
+
+
 def record_failure(
     conn: psycopg.Connection,
     *,

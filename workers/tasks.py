@@ -16,6 +16,7 @@ from workers.crawl import run_crawl
 from workers.page_task import PageTask
 from workers.process import archived_keys, normalize_archived, reprocess_archived
 from workers.reconcile import Pending, reconcile
+from workers.stories import regroup_recent
 
 # Services that may come back: retry with exponential backoff and jitter.
 TRANSIENT_ERRORS = (psycopg.OperationalError, urllib3.exceptions.HTTPError, S3Error, ConnectionError)
@@ -107,6 +108,12 @@ def _queue_reprocess(keys: list[str]) -> int:
     for key in keys:
         reprocess.apply_async(args=[key], queue="normalize")
     return len(keys)
+
+
+@app.task(name="newsarchive.group_stories")
+def group_stories_task(days: float = 7.0) -> int:
+    """Group the last days' articles into stories (workers/stories.py); returns articles that changed story."""
+    return regroup_recent(resources.pool(), days=days).changed
 
 
 @app.task(name="newsarchive.reconcile")
