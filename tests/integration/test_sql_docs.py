@@ -18,11 +18,14 @@ from storage.db import connect
 from storage.rawstore import FetchFacts, RawStore
 from tests.helpers import ROOT, store_sample_articles
 from workers.process import normalize_archived
+from workers.stories import regroup_recent
 
 pytestmark = pytest.mark.integration
 
 DOC = ROOT / "docs" / "sql.md"
-VIEWS = {"articles", "article_versions", "article_views", "article_images", "sources", "crawl_runs", "failures"}
+VIEWS = {
+    "articles", "article_versions", "article_views", "article_images", "sources", "crawl_runs", "failures", "stories"
+}  # fmt: skip
 
 
 def doc_queries() -> list[str]:
@@ -49,6 +52,7 @@ def sample_archive(settings: Settings, raw_store: RawStore, pool) -> Settings:  
     outcome = normalize_archived(raw_store, pool, raw_key=copy_key, url=copy_url, fetched_at=copy_facts.fetched_at,
                                  source="sample-federal", content_type=html["Content-Type"][0])  # fmt: skip
     assert outcome.status == "stored" and outcome.url == copy_url
+    assert regroup_recent(pool, days=365 * 100).stories == 1  # the Toyota pair
     with connect(settings.database_url) as conn:
         run = start_run(conn, "sample-vologda", "cli")
         finish_run_part(conn, run, {"pages_seen": 12, "pages_new": 9}, "finished")

@@ -1,0 +1,36 @@
+"""Story grouping over the stored sample site, by the CLI: the Toyota pair becomes a story in api.stories;
+a second run changes nothing."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import pytest
+
+from deploy.settings import Settings
+from storage.db import connect
+from tests.helpers import ROOT, store_sample_articles
+
+pytestmark = pytest.mark.integration
+
+
+def test_stories_cli_groups_and_is_idempotent(settings: Settings, raw_store, pool) -> None:  # type: ignore[no-untyped-def]
+    assert store_sample_articles(raw_store, pool) == 32
+    env = {**os.environ, **settings.to_env(), "LOG_LEVEL": "WARNING"}
+
+    def stories() -> str:
+        result = subprocess.run([sys.executable, "-m", "deploy.cli", "stories", "--days", "36500"], env=env, cwd=ROOT,
+                                capture_output=True, text=True, timeout=300)  # fmt: skip
+        assert result.returncode == 0, result.stderr[-3000:]
+        return result.stdout.strip()
+
+    assert stories() == (
+        "32 article(s) of the last 36500 day(s): 1 story(ies) told by several articles; 32 article(s) changed story"
+    )
+    assert stories().endswith("; 0 article(s) changed story")
+    with connect(settings.database_url) as conn:
+        rows = conn.execute("SELECT articles, sources, first_title FROM api.stories").fetchall()
+    assert rows == [{"articles": 2, "sources": ["sample-federal", "sample-vologda"],
+                     "first_title": "Toyota тайно встретилась с российскими дилерами"}]  # fmt: skip
