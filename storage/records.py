@@ -225,7 +225,7 @@ def story_inputs(conn: psycopg.Connection, since: datetime) -> list[dict[str, An
     """Articles published (or, undated, fetched) since a time, with what story grouping reads."""
     return conn.execute(
         """
-        SELECT a.id, s.name AS source, a.language, a.published_at,
+        SELECT a.id, s.name AS source, a.language, a.published_at, a.story_id,
                coalesce(a.title, '') || E'\n' || a.body AS text
         FROM articles a
         LEFT JOIN sources s ON s.id = a.source_id

@@ -176,12 +176,24 @@ def regroup_recent(pool: ConnectionPool, days: float = 7.0, now: datetime | None
     stories = group_stories(
         StoryInput(r["id"], r["source"] or "", r["language"], r["published_at"], r["text"]) for r in rows
     )
+    stories = keep_older_story_ids(stories, {r["id"]: r["story_id"] for r in rows})
     with pool.connection() as conn:
         changed = set_story_ids(conn, stories)
     sizes: dict[int, int] = {}
     for story in stories.values():
         sizes[story] = sizes.get(story, 0) + 1
     return Regrouped(len(stories), sum(1 for n in sizes.values() if n > 1), changed)
+
+
+def keep_older_story_ids(stories: dict[int, int], existing: dict[int, int | None]) -> dict[int, int]:
+    """A story whose first article has left the window keeps its id: its later articles, grouped again
+    without it, still point at it. Ids of stories inside the window are decided afresh."""
+    story_of_root: dict[int, int] = {}
+    for article_id, root in stories.items():
+        older = existing.get(article_id)
+        candidate = older if older is not None and older not in stories else root
+        story_of_root[root] = min(story_of_root.get(root, root), candidate)
+    return {article_id: story_of_root[root] for article_id, root in stories.items()}
 
 
 def _cosine(a: frozenset[str], b: frozenset[str]) -> float:

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from deploy.sample_site.content import load_site
 from deploy.sample_site.sites import SITES
 from tests.fixtures.stories import ARTICLES, same_story_pairs
-from workers.stories import StoryInput, features, group_stories, similarity
+from workers.stories import StoryInput, features, group_stories, keep_older_story_ids, similarity
 
 
 def _inputs() -> list[StoryInput]:
@@ -74,3 +74,11 @@ def test_on_the_sample_site_only_the_toyota_pair_is_one_story() -> None:
     assert [g for g in groups.values() if len(g) > 1] == [
         ["vologda/toyota-vozvrashchenie", "federal/toyota-dilery-vstrecha"]
     ]
+
+
+def test_a_story_keeps_its_id_when_its_first_article_left_the_window() -> None:
+    # Articles 7 and 9 were grouped with article 3 (now outside the window); 12 is new and alone.
+    regrouped = {7: 7, 9: 7, 12: 12}
+    assert keep_older_story_ids(regrouped, {7: 3, 9: 3, 12: None}) == {7: 3, 9: 3, 12: 12}
+    # Inside the window, ids are decided afresh: 9 no longer tells 7's story.
+    assert keep_older_story_ids({7: 7, 9: 9}, {7: 7, 9: 7}) == {7: 7, 9: 9}
