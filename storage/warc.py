@@ -9,12 +9,14 @@ payload right, headers that no longer describe it (`Content-Length`, `Transfer-E
 `X-Archive-Orig-<name>` — the convention pywb and warcio use — and `Content-Length` is set to the body's
 length. Import undoes the renaming, so archive → WARC → archive gives the same bytes and headers.
 
-The source name travels in the response record as `WARC-Newsarchive-Source` (an extension field).
+The source name travels in the response record as `WARC-Newsarchive-Source`, and the URL first asked for
+(when a redirect led to the recorded one) as `WARC-Newsarchive-Requested-URI` (extension fields).
 """
 
 from __future__ import annotations
 
 import io
+import logging
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,7 +30,11 @@ from warcio.warcwriter import WARCWriter
 
 from storage.rawstore import FetchFacts, MissingObject, RawStore
 
+log = logging.getLogger(__name__)
+
 SOURCE_FIELD = "WARC-Newsarchive-Source"
+# The URL the crawl asked for, when a redirect led to the recorded one (WARC-Target-URI).
+REQUESTED_FIELD = "WARC-Newsarchive-Requested-URI"
 ORIGINAL = "X-Archive-Orig-"
 # Headers that described the bytes on the wire, not the payload as archived.
 _WIRE_HEADERS = {"content-length", "transfer-encoding"}
@@ -52,7 +58,8 @@ def export_warc(store: RawStore, keys: Iterable[str], out: BinaryIO, software: s
         try:
             facts = store.get_facts(key)
             body = store.get(key)
-        except MissingObject:
+        except MissingObject as exc:
+            log.warning("not exported: %s", exc)
             continue
         date = _warc_date(facts.fetched_at)
         request = writer.create_warc_record(
@@ -73,7 +80,11 @@ def export_warc(store: RawStore, keys: Iterable[str], out: BinaryIO, software: s
             http_headers=StatusAndHeaders(
                 _status_line(facts.status), _headers_for_warc(facts.headers, len(body)), protocol="HTTP/1.1"
             ),
-            warc_headers_dict={"WARC-Date": date, **({SOURCE_FIELD: facts.source} if facts.source else {})},
+            warc_headers_dict={
+                "WARC-Date": date,
+                **({SOURCE_FIELD: facts.source} if facts.source else {}),
+                **({REQUESTED_FIELD: facts.url} if facts.url != facts.final_url else {}),
+            },
         )
         request.rec_headers.add_header("WARC-Concurrent-To", response.rec_headers.get_header("WARC-Record-ID"))
         writer.write_record(response)
@@ -91,7 +102,7 @@ def read_warc(stream: BinaryIO, source: str | None = None) -> Iterator[tuple[byt
         date = record.rec_headers.get_header("WARC-Date")
         body = record.raw_stream.read()  # the payload as recorded: no decoding of any kind
         facts = FetchFacts(
-            url=url,
+            url=record.rec_headers.get_header(REQUESTED_FIELD) or url,
             final_url=url,
             status=int(record.http_headers.get_statuscode()),
             fetched_at=datetime.fromisoformat(date.replace("Z", "+00:00")).isoformat(),

@@ -41,7 +41,8 @@ def test_warc_round_trip(settings: Settings, raw_store: RawStore, pool, tmp_path
     broken = gzip.compress(page)[:700]  # truncated on the wire
     headers = {"Content-Type": ["text/html"], "Content-Encoding": ["gzip"], "Content-Length": ["9999"],
                "Transfer-Encoding": ["chunked"], "Set-Cookie": ["a=1", "b=2"]}  # fmt: skip
-    raw_store.put(broken, FetchFacts(url, url, 200, "2026-01-17T11:05:00.250000+00:00", headers, "sample-vologda"))
+    asked = "http://127.0.0.1:8765/vologda/news/1.html"  # redirected to url
+    raw_store.put(broken, FetchFacts(asked, url, 200, "2026-01-17T11:05:00.250000+00:00", headers, "sample-vologda"))
     keys = sorted(raw_store.iter_keys())
     assert len(keys) == 33
     with connect(settings.database_url) as conn:
