@@ -163,14 +163,11 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
     from storage.db import make_pool
-    from storage.rawstore import RawStore
     from workers.reconcile import reconcile
     from workers.tasks import send_normalize
 
     settings = _require(Settings.from_env(), "DATABASE_URL", "REDIS_URL", "S3_ENDPOINT")
-    store = RawStore.connect(
-        settings.s3_endpoint, settings.s3_access_key, settings.s3_secret_key, settings.s3_bucket, settings.s3_region
-    )
+    store = _raw_store(settings)
     pool = make_pool(settings.database_url, max_size=2)
     try:
         report = reconcile(
@@ -188,7 +185,6 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 
 def cmd_reprocess(args: argparse.Namespace) -> int:
     from storage.db import make_pool
-    from storage.rawstore import RawStore
     from storage.records import archived_keys_between
     from workers.reprocess import ReprocessReport, reprocess_pages
     from workers.site_rules import load_site_rules
@@ -199,15 +195,11 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
         with pool.connection() as conn:
             keys = archived_keys_between(conn, source=args.source, since=args.since, until=args.until)
         if args.queue:
-            from workers.tasks import reprocess
+            from workers.tasks import queue_reprocess
 
-            for key in keys:
-                reprocess.apply_async(args=[key], queue="normalize")
-            print(f"queued {len(keys)} page(s) for re-processing")
+            print(f"queued {queue_reprocess(keys)} page(s) for re-processing")
             return 0
-        store = RawStore.connect(
-            settings.s3_endpoint, settings.s3_access_key, settings.s3_secret_key, settings.s3_bucket, settings.s3_region
-        )
+        store = _raw_store(settings)
         rules = load_site_rules(settings.sources_file)
 
         def show(report: ReprocessReport) -> None:

@@ -101,6 +101,23 @@ def store_sample_articles(store: RawStore, pool: ConnectionPool, base_url: str =
     return stored
 
 
+def run_cli(
+    settings: Settings, *args: str, status: int = 0, env: dict[str, str] | None = None, timeout: float = 300
+) -> subprocess.CompletedProcess[str]:
+    """`newsarchive ARGS` in a child process with these settings (LOG_LEVEL WARNING unless `env` says
+    otherwise); asserts its exit status."""
+    result = subprocess.run(
+        [sys.executable, "-m", "deploy.cli", *args],
+        env={**os.environ, **settings.to_env(), "LOG_LEVEL": "WARNING", **(env or {})},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )
+    assert result.returncode == status, result.stderr[-3000:]
+    return result
+
+
 def count(settings: Settings, sql: str) -> int:
     """The `n` of a `SELECT count(*) AS n ...` query."""
     with connect(settings.database_url) as conn:

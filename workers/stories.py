@@ -179,9 +179,7 @@ def regroup_recent(pool: ConnectionPool, days: float = 7.0, now: datetime | None
     stories = keep_older_story_ids(stories, {r["id"]: r["story_id"] for r in rows})
     with pool.connection() as conn:
         changed = set_story_ids(conn, stories)
-    sizes: dict[int, int] = {}
-    for story in stories.values():
-        sizes[story] = sizes.get(story, 0) + 1
+    sizes = Counter(stories.values())
     return Regrouped(len(stories), sum(1 for n in sizes.values() if n > 1), changed)
 
 

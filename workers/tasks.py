@@ -81,13 +81,13 @@ def reprocess(raw_key: str) -> str:
 @app.task(name="newsarchive.reprocess_article")
 def reprocess_article(url: str) -> int:
     """Re-process one article (by canonical URL or the URL it was fetched as); returns pages queued."""
-    return _queue_reprocess(archived_keys(resources.pool(), url=url))
+    return queue_reprocess(archived_keys(resources.pool(), url=url))
 
 
 @app.task(name="newsarchive.reprocess_source")
 def reprocess_source(name: str) -> int:
     """Re-process every article of one source from the archive; returns pages queued."""
-    return _queue_reprocess(archived_keys(resources.pool(), source=name))
+    return queue_reprocess(archived_keys(resources.pool(), source=name))
 
 
 @app.task(name="newsarchive.reprocess_range")
@@ -101,10 +101,11 @@ def reprocess_range(source: str | None = None, since: str | None = None, until: 
             since=datetime.fromisoformat(since) if since else None,
             until=datetime.fromisoformat(until) if until else None,
         )
-    return _queue_reprocess(keys)
+    return queue_reprocess(keys)
 
 
-def _queue_reprocess(keys: list[str]) -> int:
+def queue_reprocess(keys: list[str]) -> int:
+    """Send one `newsarchive.reprocess` per raw key to the workers; returns how many."""
     for key in keys:
         reprocess.apply_async(args=[key], queue="normalize")
     return len(keys)

@@ -3,9 +3,6 @@ pages again, the record count comes back to the page count, and a second run sen
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -16,7 +13,7 @@ from deploy.demo import start_worker, stop_worker, wait_for_queue
 from deploy.sample_site.generated import PortalServer
 from deploy.settings import Settings
 from storage.db import connect
-from tests.helpers import count, local_source, serving_portal, write_sources
+from tests.helpers import count, local_source, run_cli, serving_portal, write_sources
 
 pytestmark = pytest.mark.integration
 
@@ -30,13 +27,7 @@ def portal() -> Iterator[PortalServer]:
 
 
 def cli(settings: Settings, *args: str, sources_file: Path | None = None) -> str:
-    env = {**os.environ, **settings.to_env(), "LOG_LEVEL": "WARNING"}
-    if sources_file:
-        env["SOURCES_FILE"] = str(sources_file)
-    result = subprocess.run([sys.executable, "-m", "deploy.cli", *args], env=env, capture_output=True, text=True,
-                            timeout=300)  # fmt: skip
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
+    return run_cli(settings, *args, env={"SOURCES_FILE": str(sources_file)} if sources_file else None).stdout
 
 
 def test_lost_queue_is_reconciled(settings: Settings, portal: PortalServer, tmp_path: Path) -> None:

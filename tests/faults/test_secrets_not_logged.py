@@ -4,10 +4,7 @@ database password."""
 
 from __future__ import annotations
 
-import os
 import secrets
-import subprocess
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -17,7 +14,7 @@ from psycopg.conninfo import conninfo_to_dict, make_conninfo
 
 from deploy.local_services import free_port
 from deploy.settings import Settings
-from tests.helpers import ROOT
+from tests.helpers import run_cli
 
 pytestmark = pytest.mark.integration
 
@@ -39,26 +36,21 @@ def _with_password(dsn: str) -> tuple[str, str | None]:
     return with_password, candidate
 
 
-def _run(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "deploy.cli", *args], env=env, capture_output=True, text=True,
-                          timeout=300, cwd=ROOT)  # fmt: skip
-
-
 def test_secrets_are_never_printed(settings: Settings) -> None:
     dsn, password = _with_password(settings.database_url)
     watched = [s for s in (settings.s3_secret_key, password) if s]
     assert watched, "no secret to watch"
-    env = {**os.environ, **replace(settings, database_url=dsn).to_env(), "LOG_LEVEL": "DEBUG"}
+    with_password = replace(settings, database_url=dsn)
+    debug = {"LOG_LEVEL": "DEBUG"}
     worker_log_start = WORKER_LOG.stat().st_size if WORKER_LOG.exists() else 0
 
-    demo = _run(env, "demo")
-    assert demo.returncode == 0, demo.stderr[-3000:]
+    demo = run_cli(with_password, "demo", env=debug)
     assert "failed          0" in demo.stdout
     worker_log = WORKER_LOG.read_bytes()[worker_log_start:].decode("utf-8", "replace")
 
     unreachable = make_conninfo(dsn, host="127.0.0.1", port=str(free_port()))
-    failed = _run({**env, "DATABASE_URL": unreachable}, "runs")
-    assert failed.returncode == 2 and "cannot use the database" in failed.stderr, failed.stderr[-2000:]
+    failed = run_cli(with_password, "runs", status=2, env={**debug, "DATABASE_URL": unreachable})
+    assert "cannot use the database" in failed.stderr, failed.stderr[-2000:]
 
     for name, text in (("demo output", demo.stdout + demo.stderr), ("worker log", worker_log),
                        ("failed command", failed.stdout + failed.stderr)):  # fmt: skip

@@ -28,7 +28,7 @@ from deploy.settings import Settings
 from storage.db import connect
 from storage.rawstore import RawStore
 from tests.faults.outage_proxy import OutageProxy, http_proxy, postgres_proxy, redis_proxy
-from tests.helpers import count, local_source, serving_portal, write_sources
+from tests.helpers import count, local_source, run_cli, serving_portal, write_sources
 
 pytestmark = pytest.mark.integration
 
@@ -71,14 +71,6 @@ def _rss_kib(pid: int) -> int:
 def _article_requests(portal: PortalServer) -> int:
     with portal.log_lock:
         return sum(1 for _, path, _ in portal.log if "-novost" in path)
-
-
-def _cli(settings: Settings, *args: str) -> str:
-    env = {**os.environ, **settings.to_env(), "LOG_LEVEL": "WARNING"}
-    result = subprocess.run([sys.executable, "-m", "deploy.cli", *args], env=env, capture_output=True, text=True,
-                            timeout=300)  # fmt: skip
-    assert result.returncode == 0, result.stderr[-3000:]
-    return result.stdout
 
 
 def _wait_for_records(settings: Settings, expected: int, timeout: float) -> int:
@@ -132,7 +124,7 @@ def test_service_away_mid_crawl(service: str, settings: Settings, raw_store: Raw
                 worker = start_worker(via, tmp_path / "worker.log", concurrency=2)
             wait_for_queue(via, worker, report=lambda depth: None, timeout=300)
             if service == "broker":
-                _cli(via, "reconcile", "--older-than-minutes", "0")
+                run_cli(via, "reconcile", "--older-than-minutes", "0")
             records = _wait_for_records(settings, ARTICLES, timeout=180)
         finally:
             if crawler.poll() is None:

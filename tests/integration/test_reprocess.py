@@ -4,17 +4,13 @@ changes nothing. The CLI does the same with progress, and filters by source and 
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
 from deploy.settings import Settings
 from storage.db import connect
 from storage.rawstore import RawStore
 from storage.records import archived_keys_between
-from tests.helpers import ROOT, store_sample_articles
+from tests.helpers import run_cli, store_sample_articles
 from workers.normalize.rules import parse_rules
 from workers.reprocess import reprocess_pages
 
@@ -61,13 +57,9 @@ def test_a_changed_rule_updates_exactly_the_affected_articles(settings: Settings
 
 def test_the_cli_reprocesses_a_source_and_a_period(settings: Settings, raw_store: RawStore, pool) -> None:  # type: ignore[no-untyped-def]
     store_sample_articles(raw_store, pool)
-    env = {**os.environ, **settings.to_env(), "LOG_LEVEL": "WARNING"}
 
     def cli(*args: str) -> str:
-        result = subprocess.run([sys.executable, "-m", "deploy.cli", "reprocess", *args], env=env, cwd=ROOT,
-                                capture_output=True, text=True, timeout=300)  # fmt: skip
-        assert result.returncode == 0, result.stderr[-3000:]
-        return result.stdout.strip().splitlines()[-1]
+        return run_cli(settings, "reprocess", *args).stdout.strip().splitlines()[-1]
 
     assert cli("--source", "sample-metro") == (
         "reprocess: 7/7 pages: 0 changed, 0 new version(s), 7 unchanged, 0 superseded, 0 failed"

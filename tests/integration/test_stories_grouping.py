@@ -3,28 +3,20 @@ a second run changes nothing."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-
 import pytest
 
 from deploy.settings import Settings
 from storage.db import connect
-from tests.helpers import ROOT, store_sample_articles
+from tests.helpers import run_cli, store_sample_articles
 
 pytestmark = pytest.mark.integration
 
 
 def test_stories_cli_groups_and_is_idempotent(settings: Settings, raw_store, pool) -> None:  # type: ignore[no-untyped-def]
     assert store_sample_articles(raw_store, pool) == 32
-    env = {**os.environ, **settings.to_env(), "LOG_LEVEL": "WARNING"}
 
     def stories() -> str:
-        result = subprocess.run([sys.executable, "-m", "deploy.cli", "stories", "--days", "36500"], env=env, cwd=ROOT,
-                                capture_output=True, text=True, timeout=300)  # fmt: skip
-        assert result.returncode == 0, result.stderr[-3000:]
-        return result.stdout.strip()
+        return run_cli(settings, "stories", "--days", "36500").stdout.strip()
 
     assert stories() == (
         "32 article(s) of the last 36500 day(s): 1 story(ies) told by several articles; 32 article(s) changed story"

@@ -4,9 +4,6 @@ importing the file into an empty archive and re-processing it gives the same rec
 from __future__ import annotations
 
 import gzip
-import os
-import subprocess
-import sys
 import uuid
 from dataclasses import replace
 from datetime import datetime
@@ -18,7 +15,7 @@ from warcio.archiveiterator import ArchiveIterator
 from deploy.settings import Settings
 from storage.db import connect
 from storage.rawstore import FetchFacts, RawStore
-from tests.helpers import ROOT, store_sample_articles
+from tests.helpers import run_cli, store_sample_articles
 
 pytestmark = pytest.mark.integration
 
@@ -26,11 +23,7 @@ RECORD = "SELECT url, title, body, published_at, views, rubric, photo_credits, c
 
 
 def cli(settings: Settings, *args: str, status: int = 0) -> str:
-    env = {**os.environ, **settings.to_env(), "LOG_LEVEL": "WARNING"}
-    result = subprocess.run([sys.executable, "-m", "deploy.cli", *args], env=env, cwd=ROOT, capture_output=True,
-                            text=True, timeout=300)  # fmt: skip
-    assert result.returncode == status, result.stderr[-3000:]
-    return result.stdout.strip().splitlines()[-1]
+    return run_cli(settings, *args, status=status).stdout.strip().splitlines()[-1]
 
 
 def test_warc_round_trip(settings: Settings, raw_store: RawStore, pool, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
