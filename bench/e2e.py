@@ -1,9 +1,12 @@
 """End-to-end throughput: a bare Scrapy crawl of a generated N-page site next to the full pipeline
 (archive to S3, announce over Redis, normalize in Celery workers, store in PostgreSQL), same run.
 
-    python bench/e2e.py [--pages 2000] [--workers 2]
+    python bench/e2e.py [--pages 2000] [--workers 2] [--latency-ms 0] [--set NAME=VALUE ...]
 
-Prints pages/s and peak memory of each, and the ratio. It reports, it does not judge.
+Prints pages/s and peak memory of each, the ratio, and where the full run's CPU went. It reports, it does
+not judge. On loopback (the default) the crawl is bound by CPU, the worst case for the pipeline;
+`--latency-ms 100` makes the site answer each article after 100 ms, as a remote server does, so the crawl
+is bound by politeness (AutoThrottle) the way a production crawl is.
 """
 
 from __future__ import annotations
@@ -30,7 +33,7 @@ from storage.db import connect  # noqa: E402
 from storage.migrate import apply_migrations  # noqa: E402
 
 
-def child_crawl(base_url: str, pipeline: bool) -> None:
+def child_crawl(base_url: str, pipeline: bool, settings: list[str]) -> None:
     """Runs in a subprocess (a Twisted reactor starts once per process); prints stats as JSON."""
     from scrapy_project.run import crawl
     from scrapy_project.sources import Source
@@ -42,21 +45,72 @@ def child_crawl(base_url: str, pipeline: bool) -> None:
         article_pattern=r"/news/\d+-novost\.html$",
         extra={"allow_private_addresses": True},
     )
-    overrides: dict[str, object] = {"LOG_LEVEL": "WARNING"}
+    overrides: dict[str, object] = {"LOG_LEVEL": "WARNING", **dict(item.split("=", 1) for item in settings)}
     if not pipeline:  # bare: no pipelines, no crawl state (the middleware and run extension need DATABASE_URL)
         overrides.update({"ITEM_PIPELINES": {}, "DATABASE_URL": ""})
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     stats = crawl(Settings.from_env(), [source], overrides=overrides)["bench"]
     print(
         json.dumps(
             {
                 "seconds": time.perf_counter() - started,
+                "cpu": time.process_time() - cpu_started,
                 "responses": stats.get("response_received_count", 0),
                 "items": stats.get("item_scraped_count", 0),
                 "peak_rss": stats.get("memusage/max", 0),
             }
         )
     )
+
+
+ROLES = (  # a process's role, by what its command line contains (first match)
+    ("--child", "crawler"),
+    ("deploy.s3_server", "S3 server (moto)"),
+    ("postgres", "PostgreSQL"),
+    ("redis-server", "Redis"),
+    ("celery", "Celery workers"),
+    ("deploy.sample_site", "site server"),
+)
+
+
+class CpuByRole(threading.Thread):
+    """CPU seconds (user + system) each role's processes use between start() and stop(), sampled every
+    0.2 s; a process that ends between two samples loses at most its last 0.2 s. Says where a page's CPU
+    goes when every service shares the machine."""
+
+    def __init__(self) -> None:
+        super().__init__(daemon=True)
+        self.since: dict[int, float] = {}  # pid -> CPU seconds when first seen in the window
+        self.last: dict[int, tuple[str, float]] = {}
+        self.done = threading.Event()
+
+    def _sample(self, first: bool) -> None:
+        for proc in psutil.process_iter(["cmdline"]):
+            cmd = " ".join(proc.info["cmdline"] or ())
+            role = next((name for marker, name in ROLES if marker in cmd), None)
+            if role is None:
+                continue
+            try:
+                times = proc.cpu_times()
+            except psutil.Error:
+                continue
+            used = times.user + times.system
+            self.since.setdefault(proc.pid, used if first else 0.0)
+            self.last[proc.pid] = (role, used)
+
+    def run(self) -> None:
+        self._sample(first=True)
+        while not self.done.wait(0.2):
+            self._sample(first=False)
+
+    def stop(self) -> dict[str, float]:
+        self.done.set()
+        self.join()
+        self._sample(first=False)
+        totals: dict[str, float] = {}
+        for pid, (role, used) in self.last.items():
+            totals[role] = totals.get(role, 0.0) + used - self.since[pid]
+        return totals
 
 
 class PeakRss(threading.Thread):
@@ -77,9 +131,10 @@ class PeakRss(threading.Thread):
                 pass
 
 
-def run_crawl(settings: Settings, base_url: str, pipeline: bool) -> dict[str, float]:
+def run_crawl(settings: Settings, base_url: str, pipeline: bool, scrapy_settings: list[str]) -> dict[str, float]:
     env = {**os.environ, **settings.to_env(), "LOG_LEVEL": "WARNING"}
     cmd = [sys.executable, __file__, "--child", base_url, *(["--pipeline"] if pipeline else [])]
+    cmd += [f"--set={item}" for item in scrapy_settings]
     out = subprocess.run(cmd, env=env, capture_output=True, text=True, check=True, cwd=ROOT)
     return json.loads(out.stdout.strip().splitlines()[-1])
 
@@ -88,33 +143,40 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", type=int, default=2000)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="the site's delay before each article")
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="a Scrapy setting for both crawls, e.g. CONCURRENT_ITEMS=100")  # fmt: skip
     parser.add_argument("--child")
     parser.add_argument("--pipeline", action="store_true")
     args = parser.parse_args()
     if args.child:
-        child_crawl(args.child, args.pipeline)
+        child_crawl(args.child, args.pipeline, args.set)
         return
 
     port = free_port()
-    site = subprocess.Popen([sys.executable, "-m", "deploy.sample_site.generated", "--articles", str(args.pages),
-                             "--port", str(port), "--no-log"], cwd=ROOT)  # fmt: skip
+    site_cmd = [sys.executable, "-m", "deploy.sample_site.generated", "--articles", str(args.pages),
+                "--port", str(port), "--no-log", "--latency-ms", str(args.latency_ms)]  # fmt: skip
+    site = subprocess.Popen(site_cmd, cwd=ROOT)
     base_url = f"http://127.0.0.1:{port}"
     try:
         wait_for_port(port, site, "generated site")
         with local_services(Settings.from_env()) as settings:
             apply_migrations(settings.database_url)
-            bare = run_crawl(settings, base_url, pipeline=False)
+            bare = run_crawl(settings, base_url, pipeline=False, scrapy_settings=args.set)
 
             worker = start_worker(settings, Path(tempfile.gettempdir()) / "bench-worker.log", args.workers)
             peak = PeakRss(worker.pid)
             peak.start()
+            cpu = CpuByRole()
             try:
                 time.sleep(2)  # let the pool start, as it would be in production
+                cpu.start()
                 started = time.perf_counter()
-                full = run_crawl(settings, base_url, pipeline=True)
+                full = run_crawl(settings, base_url, pipeline=True, scrapy_settings=args.set)
                 wait_for_queue(settings, worker, report=lambda depth: None, timeout=1800)
                 total = time.perf_counter() - started
             finally:
+                cpu_seconds = cpu.stop()
                 peak.done.set()
                 peak.join()
                 stop_worker(worker)
@@ -127,7 +189,8 @@ def main() -> None:
     bare_rate = bare["items"] / bare["seconds"]
     full_rate = stored / total
     mib = 1024 * 1024
-    print(f"site: {args.pages} article pages (+ listings), workers: {args.workers}, cores: {os.cpu_count()}")
+    print(f"site: {args.pages} article pages (+ listings), answered after {args.latency_ms:.0f} ms,"
+          f" workers: {args.workers}, cores: {os.cpu_count()}")  # fmt: skip
     print(f"bare scrapy crawl : {bare['items']} article pages in {bare['seconds']:.1f} s = {bare_rate:.0f} pages/s,"
           f" crawler peak RSS {bare['peak_rss'] / mib:.0f} MiB")  # fmt: skip
     crawl_rate = full["items"] / full["seconds"]
@@ -136,6 +199,13 @@ def main() -> None:
     print(f"full pipeline     : {stored} records stored in {total:.1f} s = {full_rate:.0f} pages/s end to end,"
           f" workers peak RSS {peak.peak / mib:.0f} MiB")  # fmt: skip
     print(f"ratio full/bare   : {full_rate / bare_rate:.2f}")
+    print(f"CPU of the full pipeline run, per stored page (bare crawl: {1000 * bare['cpu'] / bare['items']:.1f} ms):")
+    for role, seconds in sorted(cpu_seconds.items(), key=lambda kv: -kv[1]):
+        print(f"  {role:18s} {1000 * seconds / max(stored, 1):5.1f} ms")
+    print(
+        f"  {'all':18s} {1000 * sum(cpu_seconds.values()) / max(stored, 1):5.1f} ms"
+        f" (the machine has {os.cpu_count()} cores: {total * (os.cpu_count() or 1):.0f} CPU-s in {total:.1f} s)"
+    )
 
 
 if __name__ == "__main__":

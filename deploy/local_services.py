@@ -103,9 +103,9 @@ def redis() -> Iterator[str]:
 
 @contextlib.contextmanager
 def s3() -> Iterator[str]:
-    """A moto S3 API server on a free loopback port; yields its endpoint URL."""
+    """A moto S3 API server (deploy/s3_server.py) on a free loopback port; yields its endpoint URL."""
     port = free_port()
-    with _process([sys.executable, "-m", "moto.server", "-H", "127.0.0.1", "-p", str(port)], port, "moto"):
+    with _process([sys.executable, "-m", "deploy.s3_server", "--port", str(port)], port, "S3 API server"):
         yield f"http://127.0.0.1:{port}"
 
 
