@@ -66,6 +66,7 @@ def child_crawl(base_url: str, pipeline: bool, settings: list[str]) -> None:
 ROLES = (  # a process's role, by what its command line contains (first match)
     ("--child", "crawler"),
     ("deploy.s3_server", "S3 server (moto)"),
+    ("moto.server", "S3 server (moto)"),
     ("postgres", "PostgreSQL"),
     ("redis-server", "Redis"),
     ("celery", "Celery workers"),

@@ -2,9 +2,9 @@
 
 `python -m moto.server` puts every moto service behind Werkzeug's development server, which closes the
 connection after each response (one TCP connection and one thread per request) and looks the service up
-on disk for every request. Measured here (docs/benchmarks.md) that costs about three times the server
-CPU of the S3 application alone behind waitress, a production WSGI server with HTTP/1.1 keep-alive, the
-way clients talk to MinIO. The S3 behaviour is moto's either way.
+on disk for every request. Measured here (`bench/s3.py`, docs/benchmarks.md) that costs about twice the
+server CPU per request of the S3 application alone behind waitress, a production WSGI server that keeps
+connections open (HTTP/1.1 keep-alive) as MinIO does. The S3 behaviour is moto's either way.
 
     python -m deploy.s3_server --port 9000 [--host 127.0.0.1] [--threads 8]
 """

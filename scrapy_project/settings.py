@@ -8,8 +8,9 @@ ROBOTSTXT_OBEY = True
 
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 2
-# Blocking uploads, broker sends and state lookups run in Twisted's thread pool. More threads than this
-# only fight over the GIL: 16 cost ~2 ms more crawler CPU per page than 8 (docs/benchmarks.md).
+# Blocking uploads, broker sends and state lookups run in Twisted's thread pool. More threads only fight
+# over the GIL: 16 threads and CONCURRENT_ITEMS 100 cost 16.8 ms of crawler CPU per page, 8 and 16
+# cost 15.4 ms (docs/benchmarks.md).
 REACTOR_THREADPOOL_MAXSIZE = 8
 # Scrapy starts this many tasks for the output of every response; an article page gives one item and a
 # few links, and 100 (the default) cost ~1 ms of CPU per page for nothing.
