@@ -14,6 +14,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import warnings
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
@@ -59,7 +60,10 @@ def _process(cmd: list[str], port: int, name: str) -> Iterator[None]:
 def postgres(workdir: Path) -> Iterator[str]:
     """A throwaway PostgreSQL 16 (pgserver) listening on a Unix socket; yields its URL."""
     try:
-        import pgserver
+        with warnings.catch_warnings():
+            # pgserver asks platformdirs for a runtime folder at import; root without a login session has none.
+            warnings.filterwarnings("ignore", message="XDG_RUNTIME_DIR is not set")
+            import pgserver
     except ImportError as exc:
         raise RuntimeError("DATABASE_URL is not set and pgserver is missing: pip install '.[embedded]'") from exc
     data = workdir / "pg"

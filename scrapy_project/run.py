@@ -52,10 +52,10 @@ def crawl(
     # The outage gate logs an outage once; the S3 client's warning per retried attempt would say it
     # hundreds of times a minute.
     logging.getLogger("urllib3.connectionpool").setLevel(logging.ERROR)
+    settings = scrapy_settings(app, overrides, sources)
     # The CLI has set up logging already: a second root handler would print every line twice.
-    process = CrawlerProcess(
-        scrapy_settings(app, overrides, sources), install_root_handler=not logging.getLogger().handlers
-    )
+    settings.set("LOG_INSTALL_ROOT_HANDLER", not logging.getLogger().handlers, priority="cmdline")
+    process = CrawlerProcess(settings)
     crawlers: dict[str, Crawler] = {}
     for source in sources:
         crawler = process.create_crawler(NewsSpider)
