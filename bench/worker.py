@@ -46,7 +46,7 @@ def main() -> None:
     portal = Portal(args.pages)
     with local_services(Settings.from_env()) as s:
         apply_migrations(s.database_url)
-        store = RawStore.connect(s.s3_endpoint, s.s3_access_key, s.s3_secret_key, s.s3_bucket, s.s3_region)
+        store = RawStore.from_settings(s)
         store.ensure_bucket()
         pool = make_pool(s.database_url, max_size=2)
         pages = []

@@ -18,7 +18,6 @@ from deploy.settings import Settings
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from storage.rawstore import RawStore
     from workers.normalize import SiteRules
 
 
@@ -163,11 +162,12 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     from datetime import timedelta
 
     from storage.db import make_pool
+    from storage.rawstore import RawStore
     from workers.reconcile import reconcile
     from workers.tasks import send_normalize
 
     settings = _require(Settings.from_env(), "DATABASE_URL", "REDIS_URL", "S3_ENDPOINT")
-    store = _raw_store(settings)
+    store = RawStore.from_settings(settings)
     pool = make_pool(settings.database_url, max_size=2)
     try:
         report = reconcile(
@@ -185,6 +185,7 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
 
 def cmd_reprocess(args: argparse.Namespace) -> int:
     from storage.db import make_pool
+    from storage.rawstore import RawStore
     from storage.records import archived_keys_between
     from workers.reprocess import ReprocessReport, reprocess_pages
     from workers.site_rules import load_site_rules
@@ -199,7 +200,7 @@ def cmd_reprocess(args: argparse.Namespace) -> int:
 
             print(f"queued {queue_reprocess(keys)} page(s) for re-processing")
             return 0
-        store = _raw_store(settings)
+        store = RawStore.from_settings(settings)
         rules = load_site_rules(settings.sources_file)
 
         def show(report: ReprocessReport) -> None:
@@ -230,11 +231,12 @@ def cmd_stories(args: argparse.Namespace) -> int:
 def cmd_export_warc(args: argparse.Namespace) -> int:
     from storage.crawl_state import raw_keys_of_run
     from storage.db import connect
+    from storage.rawstore import RawStore
     from storage.records import every_raw_key_of
     from storage.warc import export_warc
 
     settings = _require(Settings.from_env(), "S3_ENDPOINT", *(("DATABASE_URL",) if args.source or args.run else ()))
-    store = _raw_store(settings)
+    store = RawStore.from_settings(settings)
     if args.run:
         with connect(settings.database_url) as conn:
             keys: Iterable[str] = raw_keys_of_run(conn, args.run)
@@ -254,10 +256,11 @@ def cmd_import_warc(args: argparse.Namespace) -> int:
 
     from storage.crawl_state import adopt_page
     from storage.db import connect
+    from storage.rawstore import RawStore
     from storage.warc import import_warc
 
     settings = _require(Settings.from_env(), "S3_ENDPOINT", "DATABASE_URL")
-    store = _raw_store(settings)
+    store = RawStore.from_settings(settings)
     store.ensure_bucket()
     pages = new = 0
     with open(args.file, "rb") as stream, connect(settings.database_url) as conn:
@@ -271,14 +274,6 @@ def cmd_import_warc(args: argparse.Namespace) -> int:
             new += page.created
     print(f"imported {pages} page(s), {new} new to the archive; run `newsarchive reprocess` to make records")
     return 0
-
-
-def _raw_store(settings: Settings) -> RawStore:
-    from storage.rawstore import RawStore
-
-    return RawStore.connect(
-        settings.s3_endpoint, settings.s3_access_key, settings.s3_secret_key, settings.s3_bucket, settings.s3_region
-    )
 
 
 def _timestamp(text: str) -> datetime:

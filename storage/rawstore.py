@@ -15,6 +15,7 @@ import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
+from typing import Protocol
 
 from minio import Minio
 from minio.error import S3Error
@@ -71,6 +72,16 @@ def compress(body: bytes) -> bytes:
     return gzip.compress(body, compresslevel=6, mtime=0)
 
 
+class S3Settings(Protocol):
+    """What the store needs of the settings (deploy.settings.Settings has it; storage does not import it)."""
+
+    s3_endpoint: str
+    s3_access_key: str
+    s3_secret_key: str
+    s3_bucket: str
+    s3_region: str
+
+
 class RawStore:
     def __init__(self, client: Minio, bucket: str) -> None:
         self.client = client
@@ -84,6 +95,12 @@ class RawStore:
         host = endpoint.split("://", 1)[-1].rstrip("/")
         client = Minio(host, access_key=access_key, secret_key=secret_key, secure=secure, region=region)
         return cls(client, bucket)
+
+    @classmethod
+    def from_settings(cls, settings: S3Settings) -> RawStore:
+        return cls.connect(
+            settings.s3_endpoint, settings.s3_access_key, settings.s3_secret_key, settings.s3_bucket, settings.s3_region
+        )
 
     def ensure_bucket(self) -> None:
         # No bucket policy is ever set: the bucket stays private.

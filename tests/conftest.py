@@ -35,9 +35,7 @@ def settings(services: Settings) -> Settings:
 
 @pytest.fixture
 def raw_store(settings: Settings) -> RawStore:
-    store = RawStore.connect(
-        settings.s3_endpoint, settings.s3_access_key, settings.s3_secret_key, settings.s3_bucket, settings.s3_region
-    )
+    store = RawStore.from_settings(settings)
     store.ensure_bucket()
     return store
 

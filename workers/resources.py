@@ -29,8 +29,7 @@ def pool() -> ConnectionPool:
 
 @cache
 def raw_store() -> RawStore:
-    s = settings()
-    return RawStore.connect(s.s3_endpoint, s.s3_access_key, s.s3_secret_key, s.s3_bucket, s.s3_region)
+    return RawStore.from_settings(settings())
 
 
 @cache

@@ -72,9 +72,7 @@ def fresh_archive(settings: Settings, bucket: str) -> Settings:
     with connect(settings.database_url) as conn:
         conn.execute("TRUNCATE crawl_pages")
     moved = replace(settings, s3_bucket=bucket)
-    RawStore.connect(
-        moved.s3_endpoint, moved.s3_access_key, moved.s3_secret_key, bucket, moved.s3_region
-    ).ensure_bucket()
+    RawStore.from_settings(moved).ensure_bucket()
     return moved
 
 

@@ -74,7 +74,7 @@ def test_warc_round_trip(settings: Settings, raw_store: RawStore, pool, tmp_path
         conn.execute("TRUNCATE articles, failures, sources, crawl_pages RESTART IDENTITY CASCADE")
     empty = replace(settings, s3_bucket=f"test-{uuid.uuid4().hex[:12]}")
     assert cli(empty, "import-warc", str(warc)).startswith("imported 33 page(s), 33 new to the archive")
-    fresh = RawStore.connect(empty.s3_endpoint, empty.s3_access_key, empty.s3_secret_key, empty.s3_bucket)
+    fresh = RawStore.from_settings(empty)
     assert sorted(fresh.iter_keys()) == keys  # content-addressed: the same keys
     for key in keys:
         assert fresh.get(key) == raw_store.get(key)
