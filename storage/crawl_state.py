@@ -8,7 +8,7 @@ from typing import Any
 
 import psycopg
 
-from storage.records import source_id_for
+from storage.records import row_value, source_id_for
 
 # Counters of a run, as Scrapy stats names -> crawl_runs columns (see scrapy_project/extensions.py).
 RUN_COUNTERS = ("pages_seen", "pages_new", "pages_changed", "pages_unchanged", "pages_skipped", "pages_failed")
@@ -129,7 +129,7 @@ def adopt_page(
 def raw_keys_of_run(conn: psycopg.Connection, run_id: int) -> list[str]:
     """The pages a crawl run fetched last (new, changed, or confirmed unchanged by that run)."""
     rows = conn.execute("SELECT raw_key FROM crawl_pages WHERE last_run_id = %s ORDER BY raw_key", (run_id,))
-    return [row["raw_key"] if isinstance(row, dict) else row[0] for row in rows.fetchall()]
+    return [row_value(row, "raw_key") for row in rows.fetchall()]
 
 
 def start_run(conn: psycopg.Connection, source: str, trigger: str, processes: int = 1) -> int:
@@ -138,7 +138,7 @@ def start_run(conn: psycopg.Connection, source: str, trigger: str, processes: in
         (source_id_for(conn, source), trigger, processes),
     ).fetchone()
     assert row is not None
-    return int(row["id"] if isinstance(row, dict) else row[0])
+    return int(row_value(row, "id"))
 
 
 def join_run(conn: psycopg.Connection, run_id: int, source: str) -> None:
@@ -178,7 +178,7 @@ def close_abandoned_runs(conn: psycopg.Connection, silent_for: timedelta) -> lis
         """,
         (silent_for,),
     ).fetchall()
-    return sorted(int(row["id"] if isinstance(row, dict) else row[0]) for row in rows)
+    return sorted(int(row_value(row, "id")) for row in rows)
 
 
 def finish_run_part(conn: psycopg.Connection, run_id: int, counts: dict[str, int], reason: str) -> bool:
@@ -200,7 +200,7 @@ def finish_run_part(conn: psycopg.Connection, run_id: int, counts: dict[str, int
         """,
         {**{c: int(counts.get(c, 0)) for c in RUN_COUNTERS}, "reason": reason, "id": run_id},
     ).fetchone()
-    return bool(row and (row["last"] if isinstance(row, dict) else row[0]))
+    return bool(row and row_value(row, "last"))
 
 
 def recent_runs(conn: psycopg.Connection, limit: int = 20, source: str | None = None) -> list[dict[str, object]]:

@@ -109,7 +109,7 @@ def upsert_article(conn: psycopg.Connection, article: ArticleRow) -> str:
         _replace_images(conn, _first(row), article.images)
         return "written"
     stored = conn.execute("SELECT fetched_at FROM articles WHERE url = %s", (article.url,)).fetchone()
-    return "stale" if stored and _field(stored, "fetched_at") > article.fetched_at else "unchanged"
+    return "stale" if stored and row_value(stored, "fetched_at") > article.fetched_at else "unchanged"
 
 
 def _replace_images(conn: psycopg.Connection, article_id: int, images: list[dict[str, Any]]) -> None:
@@ -174,7 +174,7 @@ def raw_keys_of(conn: psycopg.Connection, *, source: str | None = None, url: str
             " WHERE %(s)s::text IS NULL OR s.name = %(s)s ORDER BY a.id",
             {"s": source},
         ).fetchall()
-    return list(dict.fromkeys(_field(row, "raw_key") for row in rows))
+    return list(dict.fromkeys(row_value(row, "raw_key") for row in rows))
 
 
 def archived_keys_between(
@@ -204,7 +204,7 @@ def archived_keys_between(
         """,
         {"source": source, "since": since, "until": until},
     ).fetchall()
-    return [_field(row, "raw_key") for row in rows]
+    return [row_value(row, "raw_key") for row in rows]
 
 
 def every_raw_key_of(conn: psycopg.Connection, source: str) -> list[str]:
@@ -225,7 +225,7 @@ def every_raw_key_of(conn: psycopg.Connection, source: str) -> list[str]:
         """,
         (source,),
     ).fetchall()
-    return [_field(row, "raw_key") for row in rows]
+    return [row_value(row, "raw_key") for row in rows]
 
 
 def story_inputs(conn: psycopg.Connection, since: datetime) -> list[dict[str, Any]]:
@@ -282,9 +282,10 @@ def clear_failures(conn: psycopg.Connection, url: str, stage: str) -> None:
     conn.execute("DELETE FROM failures WHERE url = %s AND stage = %s", (url, stage))
 
 
-def _field(row: Any, name: str) -> Any:
+def row_value(row: Any, name: str) -> Any:
+    """A column of a row from a dict-row connection (storage.db) or, by position, of a plain tuple row."""
     return row[name] if isinstance(row, dict) else row[0]
 
 
 def _first(row: Any) -> Any:
-    return _field(row, "id")
+    return row_value(row, "id")
