@@ -11,7 +11,6 @@ It reports, it does not judge.
 from __future__ import annotations
 
 import argparse
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -24,23 +23,33 @@ import psutil
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from deploy.local_services import free_port, wait_for_port  # noqa: E402
+from deploy.local_services import free_port, server_process  # noqa: E402
 from deploy.sample_site.generated import Portal, article_path  # noqa: E402
 from storage.rawstore import FetchFacts, RawStore  # noqa: E402
 
 T = TypeVar("T")
+CONTENT_TYPE = "text/html; charset=utf-8"
 SERVERS = {
     "deploy.s3_server (moto's S3 app, waitress)": ["-m", "deploy.s3_server", "--port"],
     "moto.server (Werkzeug dev server)": ["-m", "moto.server", "-H", "127.0.0.1", "-p"],
 }
 
 
+def generated_pages(count: int) -> list[tuple[bytes, FetchFacts]]:
+    """The article pages of a generated portal with the facts of a fetch made now."""
+    portal = Portal(count)
+    pages = []
+    for n in range(count):
+        url = "http://127.0.0.1:8000" + article_path(n)
+        facts = FetchFacts(url=url, final_url=url, status=200, fetched_at=datetime.now(UTC).isoformat(),
+                           headers={"Content-Type": [CONTENT_TYPE]}, source="bench")  # fmt: skip
+        pages.append((portal.article(n) or b"", facts))
+    return pages
+
+
 def measure(name: str, args: list[str], pages: list[tuple[bytes, FetchFacts]]) -> None:
     port = free_port()
-    server = subprocess.Popen([sys.executable, *args, str(port)], cwd=ROOT, stdout=subprocess.DEVNULL,
-                              stderr=subprocess.DEVNULL)  # fmt: skip
-    try:
-        wait_for_port(port, server, name)
+    with server_process([sys.executable, *args, str(port)], port, name) as server:
         store = RawStore.connect(f"http://127.0.0.1:{port}", "bench", "bench-secret", "bench")
         store.ensure_bucket()
         proc = psutil.Process(server.pid)
@@ -61,22 +70,13 @@ def measure(name: str, args: list[str], pages: list[tuple[bytes, FetchFacts]]) -
         store.put(b"warm-up", pages[0][1])  # moto builds its S3 backend on the first request
         keys = timed("put", lambda: [store.put(body, facts).key for body, facts in pages])
         timed("get", lambda: [store.get(key) for key in keys])
-    finally:
-        server.terminate()
-        server.wait()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", type=int, default=400)
     args = parser.parse_args()
-    portal = Portal(args.pages)
-    pages = []
-    for n in range(args.pages):
-        url = "http://127.0.0.1:8000" + article_path(n)
-        facts = FetchFacts(url=url, final_url=url, status=200, fetched_at=datetime.now(UTC).isoformat(),
-                           headers={"Content-Type": ["text/html; charset=utf-8"]}, source="bench")  # fmt: skip
-        pages.append((portal.article(n) or b"", facts))
+    pages = generated_pages(args.pages)
     print(f"{args.pages} article pages of ~{sum(len(b) for b, _ in pages) // args.pages // 1024} KiB")
     for name, server_args in SERVERS.items():
         print(name)

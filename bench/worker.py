@@ -14,22 +14,20 @@ import argparse
 import sys
 import time
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.s3 import CONTENT_TYPE, generated_pages  # noqa: E402
 from deploy.local_services import local_services  # noqa: E402
-from deploy.sample_site.generated import Portal, article_path  # noqa: E402
 from deploy.settings import Settings  # noqa: E402
 from storage.db import make_pool  # noqa: E402
 from storage.migrate import apply_migrations  # noqa: E402
-from storage.rawstore import FetchFacts, RawStore  # noqa: E402
+from storage.rawstore import RawStore  # noqa: E402
 from workers.normalize import normalize_page  # noqa: E402
 from workers.process import normalize_archived  # noqa: E402
-
-CONTENT_TYPE = "text/html; charset=utf-8"
 
 
 def per_page(label: str, count: int, run: Callable[[], object]) -> None:
@@ -43,20 +41,13 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", type=int, default=300)
     args = parser.parse_args()
-    portal = Portal(args.pages)
     with local_services(Settings.from_env()) as s:
         apply_migrations(s.database_url)
         store = RawStore.from_settings(s)
         store.ensure_bucket()
         pool = make_pool(s.database_url, max_size=2)
-        pages = []
-        for n in range(args.pages):
-            body = portal.article(n) or b""
-            url = "http://127.0.0.1:8000" + article_path(n)
-            fetched_at = datetime.now(UTC).isoformat()
-            facts = FetchFacts(url=url, final_url=url, status=200, fetched_at=fetched_at,
-                               headers={"Content-Type": [CONTENT_TYPE]}, source="bench")  # fmt: skip
-            pages.append((store.put(body, facts).key, url, fetched_at, body))
+        pages = [(store.put(body, facts).key, facts.url, facts.fetched_at, body)
+                 for body, facts in generated_pages(args.pages)]  # fmt: skip
 
         def extract_only() -> None:
             for _, url, fetched_at, body in pages:

@@ -42,11 +42,12 @@ def wait_for_port(port: int, proc: subprocess.Popen[bytes], name: str, timeout: 
 
 
 @contextlib.contextmanager
-def _process(cmd: list[str], port: int, name: str) -> Iterator[None]:
+def server_process(cmd: list[str], port: int, name: str) -> Iterator[subprocess.Popen[bytes]]:
+    """A server started as a child process, once it listens on `port`; stopped on exit."""
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         wait_for_port(port, proc, name)
-        yield
+        yield proc
     finally:
         proc.terminate()
         try:
@@ -101,7 +102,7 @@ def redis() -> Iterator[str]:
         "--appendonly",
         "no",
     ]
-    with _process(cmd, port, "redis-server"):
+    with server_process(cmd, port, "redis-server"):
         yield f"redis://127.0.0.1:{port}/0"
 
 
@@ -109,7 +110,7 @@ def redis() -> Iterator[str]:
 def s3() -> Iterator[str]:
     """A moto S3 API server (deploy/s3_server.py) on a free loopback port; yields its endpoint URL."""
     port = free_port()
-    with _process([sys.executable, "-m", "deploy.s3_server", "--port", str(port)], port, "S3 API server"):
+    with server_process([sys.executable, "-m", "deploy.s3_server", "--port", str(port)], port, "S3 API server"):
         yield f"http://127.0.0.1:{port}"
 
 
