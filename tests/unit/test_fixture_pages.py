@@ -86,4 +86,4 @@ def test_every_field_found_says_where_it_came_from(case: dict[str, Any]) -> None
     for name, value in actual_fields(record).items():
         if value not in (None, []):
             assert name in record.provenance, name
-    assert record.provenance["text"] == "trafilatura"
+    assert record.provenance["text"].startswith("trafilatura")  # fast mode, or the cascade for a short one

@@ -13,10 +13,12 @@ from lxml import etree
 
 from workers.normalize.text import clean_line
 
-# Tags that never hold article text. <header>/<footer> only outside the article: inside it they carry
-# the date, byline and tags.
-DROP_TAGS = ("nav", "aside", "form", "script", "style", "noscript", "iframe", "template", "button", "select",
-             "textarea", "svg", "object", "embed")  # fmt: skip
+# Tags that never hold article text.
+ALWAYS_DROP_TAGS = ("script", "style", "noscript", "iframe", "template", "svg", "object", "embed")
+# Tags that usually hold no article text, but some pages use them for the main column, or leave them unclosed
+# so that the parser puts the rest of the page inside (a `<button>` that swallows the whole article).
+DROP_TAGS = ("nav", "aside", "form", "button", "select", "textarea")
+# <header>/<footer> only outside the article: inside it they carry the date, byline and tags.
 PAGE_CHROME_XPATH = "//header[not(ancestor::article)] | //footer[not(ancestor::article)]"
 
 # A class or id made of one of these words (between -, _ or spaces) marks a block that is not the article.
@@ -49,32 +51,112 @@ SCOPE_XPATHS = (
     "//*[@itemprop='articleBody']/..",
     "//main[.//h1]",
 )
+LAYOUT_CELL_CHARS = 400
 _INLINE = {"a", "span", "b", "i", "em", "strong", "time", "small", "sup", "sub", "br", "img", "abbr", "u", "font"}
 
 
 def drop_boilerplate(root: etree._Element, extra_xpaths: Iterable[str] = ()) -> None:
-    """Remove, in place, every block that is not part of any article. `extra_xpaths` come from site rules."""
-    doomed: list[etree._Element] = []
-    doomed.extend(root.iter(*DROP_TAGS))
-    doomed.extend(root.xpath(PAGE_CHROME_XPATH))
+    """Remove, in place, every block that is not part of any article (see boilerplate_blocks)."""
+    drop_non_text(root)
+    for element in boilerplate_blocks(root, extra_xpaths):
+        remove(element)
+
+
+def drop_non_text(root: etree._Element) -> None:
+    """Remove scripts, styles and embeds: never article text, and they would count as the page's prose."""
+    for element in list(root.iter(*ALWAYS_DROP_TAGS)):
+        remove(element)
+
+
+def boilerplate_blocks(root: etree._Element, extra_xpaths: Iterable[str] = ()) -> list[etree._Element]:
+    """The blocks that are not part of any article, outermost first. `extra_xpaths` come from site rules and
+    are obeyed as written; every other cue (tag, class word, heading) is only a suspicion, and a block that
+    holds the article's prose is kept whatever its name says (see ProseGuard). Call drop_non_text first,
+    or scripts count as prose."""
+    guard = ProseGuard(root.find("body") if root.find("body") is not None else root)
+    suspects: list[etree._Element] = []
+    suspects.extend(root.iter(*DROP_TAGS))
+    suspects.extend(root.xpath(PAGE_CHROME_XPATH))
     for element in root.iter(etree.Element):
         if element.tag == "body" or element.tag == "html":
             continue
         names = f"{element.get('class', '')} {element.get('id', '')}"
         if names.strip() and BOILERPLATE_NAME.search(names) and not _holds_article(element):
-            doomed.append(element)
+            suspects.append(element)
         elif element.tag in HEADING_TAGS or (element.tag in ("b", "strong", "div") and len(element) == 0):
             text = clean_line(element.text_content())
             if 0 < len(text) <= 60 and RELATED_HEADING.match(text):
                 parent = element.getparent()
                 block = parent if parent is not None and not _holds_article(parent) else element
-                doomed.append(block)
+                suspects.append(block if guard.allows(block) else element)
         elif element.tag in ("p", "div") and INLINE_PROMO.match(_text_start(element)):
-            doomed.append(element)
+            suspects.append(element)
+    blocks = [element for element in suspects if guard.allows(element)]
     for xpath in extra_xpaths:
-        doomed.extend(root.xpath(xpath))
-    for element in doomed:
-        remove(element)
+        blocks.extend(root.xpath(xpath))
+    return _outermost(blocks)
+
+
+def unwrap_layout_tables(root: etree._Element) -> None:
+    """Tables used for page layout (old sites, wire services) become plain blocks, so the text extractor reads
+    their paragraphs as paragraphs; data tables (short cells) stay tables. A cell that holds paragraphs,
+    another table or a long text is layout."""
+    for table in reversed(root.xpath("//table")):  # innermost first: an outer table sees its inner verdict
+        cells = table.xpath("./tr/td | ./*/tr/td | ./tr/th | ./*/tr/th")
+        if any(_is_layout_cell(cell) for cell in cells):
+            for part in [table, *table.xpath("./tr | ./*/tr | ./tbody | ./thead | ./tfoot"), *cells]:
+                part.tag = "div"
+
+
+def _is_layout_cell(cell: etree._Element) -> bool:
+    if cell.xpath("./p | ./div | ./table | ./ul | ./ol | ./h1 | ./h2 | ./h3 | ./blockquote"):
+        return True
+    return len(cell.text_content()) > LAYOUT_CELL_CHARS
+
+
+def _outermost(elements: list[etree._Element]) -> list[etree._Element]:
+    chosen = {id(e) for e in elements}
+    found, seen = [], set()
+    for element in elements:
+        if id(element) in seen or any(id(a) in chosen for a in element.iterancestors()):
+            continue
+        seen.add(id(element))
+        found.append(element)
+    return found
+
+
+class ProseGuard:
+    """No single cue may delete the article. Real pages put their article inside `content-sidebar-wrap`,
+    `elementor-widget`s, an `<aside>` main column or an ASP.NET `<form>`. A block goes only when it looks
+    like what the cue says: little prose (text outside links), or mostly links (teasers, menus), and
+    never a large share of the page's prose."""
+
+    MAX_SHARE = 0.4  # of the page's prose
+    SMALL = 300  # characters of prose: a caption, a promo line, a "related" box
+    LINK_DENSE = 0.5  # share of the block's text inside links
+
+    def __init__(self, page: etree._Element) -> None:
+        self.limit = self.MAX_SHARE * prose_length(page)
+
+    def allows(self, element: etree._Element) -> bool:
+        text, linked = _text_and_link_lengths(element)
+        prose = text - linked
+        if prose > self.limit:
+            return False
+        return prose <= self.SMALL or linked >= self.LINK_DENSE * text
+
+
+def prose_length(element: etree._Element) -> int:
+    """Characters of text outside links, whitespace not counted: teaser lists are mostly links, articles
+    mostly not."""
+    text, linked = _text_and_link_lengths(element)
+    return text - linked
+
+
+def _text_and_link_lengths(element: etree._Element) -> tuple[int, int]:
+    text = sum(len(word) for word in element.text_content().split())
+    linked = sum(len(word) for a in element.iter("a") for word in a.text_content().split())
+    return text, min(text, linked)
 
 
 def _text_start(element: etree._Element, size: int = 40) -> str:
