@@ -10,9 +10,9 @@ body selector). The page is decoded once and parsed once; every step shares that
 from __future__ import annotations
 
 import hashlib
-from configparser import ConfigParser
 import re
 from collections.abc import Callable
+from configparser import ConfigParser
 from datetime import datetime, timedelta, tzinfo
 from urllib.parse import urljoin, urlsplit
 
