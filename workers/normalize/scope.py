@@ -14,10 +14,10 @@ from lxml import etree
 from workers.normalize.text import clean_line
 
 # Tags that never hold article text.
-ALWAYS_DROP_TAGS = ("script", "style", "noscript", "iframe", "template", "svg", "object", "embed")
+ALWAYS_DROP_TAGS = ("script", "style", "template", "svg", "object", "embed")
 # Tags that usually hold no article text, but some pages use them for the main column, or leave them unclosed
 # so that the parser puts the rest of the page inside (a `<button>` that swallows the whole article).
-DROP_TAGS = ("nav", "aside", "form", "button", "select", "textarea")
+DROP_TAGS = ("nav", "aside", "form", "button", "select", "textarea", "noscript", "iframe")
 # <header>/<footer> only outside the article: inside it they carry the date, byline and tags.
 PAGE_CHROME_XPATH = "//header[not(ancestor::article)] | //footer[not(ancestor::article)]"
 
@@ -91,7 +91,7 @@ def boilerplate_blocks(root: etree._Element, extra_xpaths: Iterable[str] = ()) -
                 suspects.append(block if guard.allows(block) else element)
         elif element.tag in ("p", "div") and INLINE_PROMO.match(_text_start(element)):
             suspects.append(element)
-    blocks = [element for element in suspects if guard.allows(element)]
+    blocks = guard.screen(_outermost([element for element in suspects if guard.allows(element)]))
     for xpath in extra_xpaths:
         blocks.extend(root.xpath(xpath))
     return _outermost(blocks)
@@ -136,7 +136,8 @@ class ProseGuard:
     LINK_DENSE = 0.5  # share of the block's text inside links
 
     def __init__(self, page: etree._Element) -> None:
-        self.limit = self.MAX_SHARE * prose_length(page)
+        self.page_prose = prose_length(page)
+        self.limit = self.MAX_SHARE * self.page_prose
 
     def allows(self, element: etree._Element) -> bool:
         text, linked = _text_and_link_lengths(element)
@@ -145,12 +146,24 @@ class ProseGuard:
             return False
         return prose <= self.SMALL or linked >= self.LINK_DENSE * text
 
+    def screen(self, blocks: list[etree._Element]) -> list[etree._Element]:
+        """The same for all the blocks together: an article cut into page-builder widgets is many small
+        suspects. When they would take more than the share, only the link lists among them go."""
+        if sum(prose_length(block) for block in blocks) <= self.limit:
+            return blocks
+        return [block for block in blocks if _is_link_list(block, self.LINK_DENSE)]
+
 
 def prose_length(element: etree._Element) -> int:
     """Characters of text outside links, whitespace not counted: teaser lists are mostly links, articles
     mostly not."""
     text, linked = _text_and_link_lengths(element)
     return text - linked
+
+
+def _is_link_list(element: etree._Element, share: float) -> bool:
+    text, linked = _text_and_link_lengths(element)
+    return linked >= share * text
 
 
 def _text_and_link_lengths(element: etree._Element) -> tuple[int, int]:
