@@ -1,12 +1,16 @@
-"""Extraction quality and speed: this normalizer next to plain trafilatura, on the fixture set.
+"""Extraction quality and speed: this normalizer next to plain trafilatura, same pages, same run.
 
-    python bench/extraction.py [--repeat 5]
+    python bench/extraction.py [--corpus DIR] [--no-fixtures] [--repeat 5]
 
-The set is every page with a known record: the extraction fixtures (tests/fixtures/pages, 42 pages in
-7 layouts, 3 encodings) and the sample site's article pages (deploy/sample_site, 32 pages). Prints
-body-text token F1 (precision, recall), per-field accuracy, and pages/s on one core from raw bytes to
-record. Plain trafilatura is `bare_extraction(bytes, url=..., with_metadata=True)`: it decodes, parses
-and reads its own metadata; fields it has no notion of (views, credits...) count as misses.
+1. Real pages nobody here wrote (the development corpus, ../shared/corpus or NEWSARCHIVE_CORPUS): per set,
+   body precision / recall / F1, rejected pages, title / date / author figures as the corpus's score.py
+   defines them; each field of the 40 hand-labelled Russian pages (ru/score_ru.py); pages/s on one core
+   (CPU time of this process, raw bytes to record) over the whole corpus.
+2. The fixture set, as regression: the extraction fixtures (tests/fixtures/pages, 42 pages in 7 layouts,
+   3 encodings) and the sample site's article pages (32). These pages were written here, for these rules:
+   a figure on them says the fixtures pass, nothing more.
+Plain trafilatura is `bare_extraction(bytes, url=..., with_metadata=True)`: it decodes, parses and reads its
+own metadata; fields it has no notion of (views, credits...) count as misses.
 A benchmark prints figures; it does not fail on them.
 """
 
@@ -15,6 +19,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
+import tempfile
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -32,6 +37,7 @@ from deploy.sample_site.build import article_url, file_for
 from deploy.sample_site.content import load_site
 from deploy.sample_site.server import content_type
 from deploy.sample_site.sites import BY_NAME
+from tests import real_pages
 from tests.fixtures.build_pages import html_path, load_cases
 from workers.normalize import NormalizeError, normalize_page
 
@@ -201,17 +207,48 @@ def speed(pages: list[Page], extractor: Callable[[Page], object], repeat: int) -
     return repeat * len(pages) / (time.perf_counter() - started)
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--repeat", type=int, default=5, help="passes over the set for the speed figure")
-    args = parser.parse_args()
+EXTRACTORS = (("newsarchive", real_pages.newsarchive), ("trafilatura", real_pages.plain_trafilatura))
+
+
+def real_page_figures(corpus: Path) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        out = Path(scratch)
+        runs = {
+            name: (
+                real_pages.run(extractor, corpus / "inputs.jsonl", out / f"{name}.jsonl"),
+                real_pages.run(extractor, corpus / "ru" / "inputs.jsonl", out / f"{name}-ru.jsonl"),
+            )
+            for name, extractor in (
+                ("newsarchive", real_pages.newsarchive),
+                ("trafilatura", real_pages.plain_trafilatura),
+            )
+        }
+        score = real_pages.load_script(corpus / "score.py")
+        figures = [(name, real_pages.corpus_figures(corpus, pages.records)) for name, (pages, _) in runs.items()]
+        order = [s for s in real_pages.ORDER if s in figures[0][1]]
+        print(f"real pages: {corpus}")
+        score.print_table(figures, order)
+        russian = {name: real_pages.russian_figures(corpus, ru.records) for name, (_, ru) in runs.items()}
+        print(f"\nRussian pages ({corpus / 'ru'}), right/scored")
+        print(f"{'field':<16}{'newsarchive':>16}{'trafilatura':>16}")
+        for field in russian["newsarchive"]:
+            cells = [f"{right}/{scored} {right / scored:.2f}" for right, scored in (r[field] for r in russian.values())]
+            print(f"{field:<16}" + "".join(f"{c:>16}" for c in cells))
+        print("\npages/s on one core (CPU time, both corpora)")
+        for name, (pages, ru) in runs.items():
+            rate = (pages.pages + ru.pages) / (pages.cpu_seconds + ru.cpu_seconds)
+            print(f"{name:<16}{rate:>16.1f}")
+
+
+def fixture_figures(repeat: int) -> None:
     pages = fixture_pages() + sample_site_pages()
     results = {"newsarchive": score(pages, ours), "trafilatura": score(pages, plain_trafilatura)}
     rates = {
-        "newsarchive": speed(pages, ours, args.repeat),
-        "trafilatura": speed(pages, plain_trafilatura, args.repeat),
+        "newsarchive": speed(pages, ours, repeat),
+        "trafilatura": speed(pages, plain_trafilatura, repeat),
     }
-    print(f"pages: {len(pages)} ({len(fixture_pages())} fixtures + {len(sample_site_pages())} sample-site articles)")
+    fixtures, sample = len(fixture_pages()), len(sample_site_pages())
+    print(f"fixture set (regression): {len(pages)} pages ({fixtures} fixtures + {sample} sample-site articles)")
     print(f"{'':<22}{'newsarchive':>14}{'trafilatura':>14}")
     for key in ("f1", "precision", "recall"):
         print(f"{'body ' + key:<22}{results['newsarchive'][key]:>14.3f}{results['trafilatura'][key]:>14.3f}")
@@ -219,6 +256,21 @@ def main() -> None:
         ours_acc, theirs = results["newsarchive"]["fields"][name], results["trafilatura"]["fields"][name]
         print(f"{name:<22}{ours_acc:>14.1%}{theirs:>14.1%}")
     print(f"{'pages/s (one core)':<22}{rates['newsarchive']:>14.1f}{rates['trafilatura']:>14.1f}")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--corpus", type=Path, default=real_pages.corpus_dir(), help="the real-page corpus folder")
+    parser.add_argument("--no-fixtures", action="store_true", help="skip the fixture set")
+    parser.add_argument("--repeat", type=int, default=5, help="passes over the fixture set for its speed figure")
+    args = parser.parse_args()
+    if args.corpus is None:
+        print(f"no real-page corpus found (../shared/corpus or {real_pages.CORPUS_ENV}): fixture set only\n")
+    else:
+        real_page_figures(args.corpus)
+        print()
+    if not args.no_fixtures:
+        fixture_figures(args.repeat)
 
 
 if __name__ == "__main__":
