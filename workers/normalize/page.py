@@ -147,6 +147,9 @@ def _extract(
     )
 
 
+# Comments dropped at parse time, as trafilatura's own parser does: a comment between two text nodes
+# splits a paragraph in two and drops half of it from the extractor's view.
+_PARSER = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, default_doctype=False)
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>")
 _NOT_TEXT = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffd]")
 _WORD = re.compile(r"[^\W\d_]{2,}")
@@ -180,7 +183,7 @@ def _parse(html: str) -> etree._Element:
     # lxml refuses a decoded string that still declares its encoding (XHTML pages start with one).
     html = _XML_DECLARATION.sub("", html, count=1)
     try:
-        root = lxml.html.document_fromstring(html)
+        root = lxml.html.document_fromstring(html, parser=_PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise NormalizeError(f"unparseable HTML: {exc}") from exc
     if root is None:
