@@ -108,3 +108,11 @@ def test_a_short_brief_keeps_its_paragraphs_apart_and_its_headline_out() -> None
 def test_an_xhtml_page_with_an_encoding_declaration_is_read() -> None:
     html = b'<?xml version="1.0" encoding="utf-8"?>\n' + page(f"<article>{body()}</article>")
     assert PARAGRAPHS[0] in text_of(html)
+
+
+def test_a_row_of_topic_links_above_the_article_is_not_its_first_line() -> None:
+    topics = '<div class="rubric"><h4>Topics</h4>' + ", ".join(
+        f'<a href="/category/{n}">Topic {n}</a>' for n in range(8)
+    )
+    text = text_of(page(f"{topics}</div><article>{body()}</article>"))
+    assert text.startswith(PARAGRAPHS[0])

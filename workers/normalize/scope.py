@@ -52,6 +52,9 @@ SCOPE_XPATHS = (
     "//main[.//h1]",
 )
 LAYOUT_CELL_CHARS = 400
+# A block of at least this many links side by side, nearly all its text inside them, is a link list.
+LINK_LIST_MIN_LINKS = 4
+LINK_LIST_SHARE = 0.8
 _INLINE = {"a", "span", "b", "i", "em", "strong", "time", "small", "sup", "sub", "br", "img", "abbr", "u", "font"}
 
 
@@ -91,6 +94,8 @@ def boilerplate_blocks(root: etree._Element, extra_xpaths: Iterable[str] = ()) -
                 suspects.append(block if guard.allows(block) else element)
         elif element.tag in ("p", "div") and INLINE_PROMO.match(_text_start(element)):
             suspects.append(element)
+        elif len(element.findall("a")) >= LINK_LIST_MIN_LINKS and _is_link_list(element, LINK_LIST_SHARE):
+            suspects.append(element)  # a row of topic / tag / menu links, whatever its class is called
     blocks = guard.screen(_outermost([element for element in suspects if guard.allows(element)]))
     for xpath in extra_xpaths:
         blocks.extend(root.xpath(xpath))
