@@ -36,7 +36,7 @@ RELATED_HEADING = re.compile(
     r"|популярное|последние новости|другие новости|лента новостей|смотрите также|новости партн[её]ров|главное"
     r"|выбор редакции|related.*|read (?:more|also|next).*|more from.*|more stories|most (?:read|popular|viewed)"
     r"|latest (?:news|stories|headlines)|you (?:may|might) also like|recommended.*|top stories|editor'?s picks"
-    r"|comments?(?: \(\d+\))?|комментари[иея](?: \(\d+\))?)[:.]?$",
+    r"|comments?(?: \(?\d+\)?)?|комментари[иея](?: \(?\d+\)?)?)[:.]?$",
     re.IGNORECASE,
 )
 # An inline "read also" line inside the text: the line goes, the text around it stays.
@@ -139,6 +139,7 @@ class ProseGuard:
     MAX_SHARE = 0.4  # of the page's prose
     SMALL = 300  # characters of prose: a caption, a promo line, a "related" box
     LINK_DENSE = 0.5  # share of the block's text inside links
+    KEEP_SHARE = 0.3  # of the page's prose that must stay when all suspects go
 
     def __init__(self, page: etree._Element) -> None:
         self.page_prose = prose_length(page)
@@ -153,8 +154,10 @@ class ProseGuard:
 
     def screen(self, blocks: list[etree._Element]) -> list[etree._Element]:
         """The same for all the blocks together: an article cut into page-builder widgets is many small
-        suspects. When they would take more than the share, only the link lists among them go."""
-        if sum(prose_length(block) for block in blocks) <= self.limit:
+        suspects. When they would leave little prose on the page, only the link lists among them go; when
+        the page keeps its prose (many small comments under an article), they all go."""
+        removed = sum(prose_length(block) for block in blocks)
+        if self.page_prose - removed >= self.KEEP_SHARE * self.page_prose:
             return blocks
         return [block for block in blocks if _is_link_list(block, self.LINK_DENSE)]
 
