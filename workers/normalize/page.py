@@ -10,6 +10,7 @@ body selector). The page is decoded once and parsed once; every step shares that
 from __future__ import annotations
 
 import hashlib
+import logging
 import re
 from collections.abc import Callable
 from configparser import ConfigParser
@@ -242,6 +243,9 @@ def _trafilatura_config() -> ConfigParser:
 
 
 _TRAFILATURA_CONFIG = _trafilatura_config()
+# trafilatura warns "discarding data" for every pass that finds too little; a pass is one try among several
+# here, and a page that yields nothing at all becomes a failures row with its reason.
+logging.getLogger("trafilatura.core").setLevel(logging.ERROR)
 
 
 def _trafilatura_text(root: etree._Element, url: str, *, fast: bool, favor_recall: bool = False) -> str:
