@@ -51,10 +51,12 @@ SCOPE_XPATHS = (
     "//*[@itemprop='articleBody']/..",
     "//main[.//h1]",
 )
+_SPACES = re.compile(r"\s+")
 LAYOUT_CELL_CHARS = 400
-# A block of at least this many links side by side, nearly all its text inside them, is a link list.
-LINK_LIST_MIN_LINKS = 4
+# A block of at least four links side by side, nearly all its text inside them, is a link list.
+LINK_ROW_XPATH = "//*[count(a) >= 4]"
 LINK_LIST_SHARE = 0.8
+NAMED_XPATH = "//body//*[@class or @id]"
 _INLINE = {"a", "span", "b", "i", "em", "strong", "time", "small", "sup", "sub", "br", "img", "abbr", "u", "font"}
 
 
@@ -80,22 +82,24 @@ def boilerplate_blocks(root: etree._Element, extra_xpaths: Iterable[str] = ()) -
     suspects: list[etree._Element] = []
     suspects.extend(root.iter(*DROP_TAGS))
     suspects.extend(root.xpath(PAGE_CHROME_XPATH))
-    for element in root.iter(etree.Element):
-        if element.tag == "body" or element.tag == "html":
-            continue
+    for element in root.xpath(NAMED_XPATH):
         names = f"{element.get('class', '')} {element.get('id', '')}"
-        if names.strip() and BOILERPLATE_NAME.search(names) and not _holds_article(element):
+        if BOILERPLATE_NAME.search(names) and not _holds_article(element):
             suspects.append(element)
-        elif element.tag in HEADING_TAGS or (element.tag in ("b", "strong", "div") and len(element) == 0):
+    for element in root.iter(*HEADING_TAGS, "b", "strong", "div"):
+        if element.tag in HEADING_TAGS or len(element) == 0:
             text = clean_line(element.text_content())
             if 0 < len(text) <= 60 and RELATED_HEADING.match(text):
                 parent = element.getparent()
                 block = parent if parent is not None and not _holds_article(parent) else element
                 suspects.append(block if guard.allows(block) else element)
-        elif element.tag in ("p", "div") and INLINE_PROMO.match(_text_start(element)):
+    for element in root.iter("p", "div"):
+        # A container whose text starts inside a child block is asked through that child.
+        starts_here = (element.text and element.text.strip()) or (len(element) and element[0].tag in _INLINE)
+        if starts_here and INLINE_PROMO.match(_text_start(element)):
             suspects.append(element)
-        elif len(element.findall("a")) >= LINK_LIST_MIN_LINKS and _is_link_list(element, LINK_LIST_SHARE):
-            suspects.append(element)  # a row of topic / tag / menu links, whatever its class is called
+    # A row of topic / tag / menu links, whatever its class is called.
+    suspects.extend(e for e in root.xpath(LINK_ROW_XPATH) if _is_link_list(e, LINK_LIST_SHARE))
     blocks = guard.screen(_outermost([element for element in suspects if guard.allows(element)]))
     for xpath in extra_xpaths:
         blocks.extend(root.xpath(xpath))
@@ -144,9 +148,15 @@ class ProseGuard:
     def __init__(self, page: etree._Element) -> None:
         self.page_prose = prose_length(page)
         self.limit = self.MAX_SHARE * self.page_prose
+        self._lengths: dict[etree._Element, tuple[int, int]] = {}  # a block is often asked twice
+
+    def lengths(self, element: etree._Element) -> tuple[int, int]:
+        if element not in self._lengths:
+            self._lengths[element] = _text_and_link_lengths(element)
+        return self._lengths[element]
 
     def allows(self, element: etree._Element) -> bool:
-        text, linked = _text_and_link_lengths(element)
+        text, linked = self.lengths(element)
         prose = text - linked
         if prose > self.limit:
             return False
@@ -156,10 +166,13 @@ class ProseGuard:
         """The same for all the blocks together: an article cut into page-builder widgets is many small
         suspects. When they would leave little prose on the page, only the link lists among them go; when
         the page keeps its prose (many small comments under an article), they all go."""
-        removed = sum(prose_length(block) for block in blocks)
+        lengths = [self.lengths(block) for block in blocks]
+        removed = sum(text - linked for text, linked in lengths)
         if self.page_prose - removed >= self.KEEP_SHARE * self.page_prose:
             return blocks
-        return [block for block in blocks if _is_link_list(block, self.LINK_DENSE)]
+        return [
+            block for block, (text, linked) in zip(blocks, lengths, strict=True) if linked >= self.LINK_DENSE * text
+        ]
 
 
 def prose_length(element: etree._Element) -> int:
@@ -175,19 +188,27 @@ def _is_link_list(element: etree._Element, share: float) -> bool:
 
 
 def _text_and_link_lengths(element: etree._Element) -> tuple[int, int]:
-    text = sum(len(word) for word in element.text_content().split())
-    linked = sum(len(word) for a in element.iter("a") for word in a.text_content().split())
+    text = _non_space(element.text_content())
+    linked = sum(_non_space(a.text_content()) for a in element.iter("a"))
     return text, min(text, linked)
 
 
+def _non_space(text: str) -> int:
+    return len(_SPACES.sub("", text))
+
+
 def _text_start(element: etree._Element, size: int = 40) -> str:
-    """The first `size` characters of the element's cleaned text, without cleaning all of a big container's
-    text (every <div> of the page is asked): the start of the raw text first, all of it only if too short."""
-    raw = element.text_content().lstrip()
-    start = clean_line(raw[: 10 * size])
-    if len(start) <= size and len(raw) > 10 * size:
-        start = clean_line(raw)
-    return start[:size]
+    """The first `size` characters of the element's cleaned text. Every <p> and <div> of the page is asked,
+    so the text is read lazily, piece by piece, until enough non-space characters are in hand (a container's
+    whole text would be read once per level of nesting)."""
+    pieces: list[str] = []
+    found = 0
+    for piece in element.itertext():
+        pieces.append(piece)
+        found += len(piece.strip())
+        if found > size:
+            break
+    return " ".join("".join(pieces).split())[:size]
 
 
 def remove(element: etree._Element) -> None:
