@@ -179,8 +179,10 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
         print(f"queued again: {page.url} ({page.raw_key})")
     for run_id in report.abandoned_runs:
         print(f"closed abandoned crawl run {run_id}")
+    for error in report.storage_errors:
+        print(error, file=sys.stderr)
     print(f"adopted {report.adopted} unremembered object(s); queued {len(report.requeued)} page(s) again")
-    return 0
+    return 1 if report.storage_errors else 0
 
 
 def cmd_reprocess(args: argparse.Namespace) -> int:

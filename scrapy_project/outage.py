@@ -8,6 +8,11 @@ with the outage. The first call that succeeds again resumes the engine.
 
 An outage longer than CRAWL_OUTAGE_MAX_SECONDS ends the crawl (close reason `<service>_unavailable`):
 the pages it held are not remembered in crawl_pages, so the next crawl fetches them again.
+
+Any answer from a service ends its pause, an error included: the service is back. An answer that waiting
+will not cure and that every later call would get too (the bucket is gone, access denied, bad keys, a
+missing table) ends the crawl at once as failed, reason `<service>_error: <what>`, instead of pausing or
+failing page after page.
 """
 
 from __future__ import annotations
@@ -46,14 +51,40 @@ _OUTAGE_ERRORS: tuple[type[BaseException], ...] = (
 )
 _S3_OUTAGE_CODES = frozenset({"InternalError", "ServiceUnavailable", "SlowDown", "RequestTimeout"})
 
+_S3_FATAL_CODES = frozenset(
+    {"NoSuchBucket", "AccessDenied", "InvalidAccessKeyId", "SignatureDoesNotMatch", "AllAccessDisabled",
+     "InvalidBucketName", "AccountProblem"}
+)  # fmt: skip
+_FATAL_ERRORS: tuple[type[BaseException], ...] = (
+    psycopg.errors.InvalidAuthorizationSpecification,
+    psycopg.errors.InvalidPassword,
+    psycopg.errors.InsufficientPrivilege,
+    psycopg.errors.UndefinedTable,
+    redis.exceptions.AuthenticationError,
+    redis.exceptions.NoPermissionError,
+)
+
 FIRST_DELAY = 0.5
 MAX_DELAY = 10.0  # the crawl resumes at most this long after a service is back
 
 
 def is_outage(exc: BaseException) -> bool:
+    if is_fatal(exc):
+        return False
     if isinstance(exc, S3Error):
         return exc.code in _S3_OUTAGE_CODES
     return isinstance(exc, _OUTAGE_ERRORS)
+
+
+def is_fatal(exc: BaseException) -> bool:
+    """An answer that every later call would get too: waiting or going on page by page cannot help."""
+    if isinstance(exc, S3Error):
+        return exc.code in _S3_FATAL_CODES
+    return isinstance(exc, _FATAL_ERRORS)
+
+
+def _what(exc: BaseException) -> str:
+    return exc.code if isinstance(exc, S3Error) and exc.code else type(exc).__name__
 
 
 def backoff_delay(attempt: int, rng: random.Random | None = None) -> float:
@@ -70,6 +101,7 @@ class ServiceGate:
         self.crawler = crawler
         self.max_seconds = max_seconds
         self.down: dict[str, float] = {}  # service -> monotonic time its outage was first seen
+        self.refused: set[str] = set()  # services that gave an answer waiting cannot cure
 
     @classmethod
     def of(cls, crawler: Crawler) -> ServiceGate:
@@ -84,6 +116,9 @@ class ServiceGate:
                 result: T = await maybe_deferred_to_future(deferToThread(fn, *args))
             except Exception as exc:
                 if not is_outage(exc):
+                    self._answered(service)  # an error is an answer: the service is there
+                    if is_fatal(exc):
+                        self._give_up(service, exc)
                     raise
                 if self._failed(service, exc):
                     raise
@@ -94,7 +129,7 @@ class ServiceGate:
                 await maybe_deferred_to_future(deferLater(reactor, backoff_delay(attempt), lambda: None))
                 attempt += 1
             else:
-                self._succeeded(service)
+                self._answered(service)
                 return result
 
     def _failed(self, service: str, exc: BaseException) -> bool:
@@ -117,7 +152,20 @@ class ServiceGate:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason=reason))
         return True
 
-    def _succeeded(self, service: str) -> None:
+    def _give_up(self, service: str, exc: BaseException) -> None:
+        """End the crawl, failed, naming what the service said; logged once however many calls get it."""
+        stats = self.crawler.stats
+        assert stats is not None
+        stats.inc_value(f"newsarchive/service_errors/{service}")
+        engine = self.crawler.engine
+        if service in self.refused or engine is None or engine.spider is None:
+            return
+        self.refused.add(service)
+        reason = f"{service.replace(' ', '_')}_error: {_what(exc)}"
+        log.error("%s refused the crawl's calls (%s): ending the crawl", service, exc)
+        deferred_from_coro(engine.close_spider_async(reason=reason))
+
+    def _answered(self, service: str) -> None:
         since = self.down.pop(service, None)
         if since is None:
             return

@@ -3,6 +3,7 @@ extension of one crawler: one small connection pool, the run id, the source's re
 
 from __future__ import annotations
 
+import logging
 import weakref
 from dataclasses import dataclass
 from datetime import timedelta
@@ -10,9 +11,13 @@ from datetime import timedelta
 from psycopg_pool import ConnectionPool
 from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
+from twisted.internet.threads import deferToThread
 
 from scrapy_project.sources import Source
 from storage.db import make_pool
+from storage.records import record_failure
+
+log = logging.getLogger(__name__)
 
 DEFAULT_REVISIT_DAYS = 3.0
 DEFAULT_REVISIT_AFTER_MINUTES = 30.0
@@ -41,6 +46,23 @@ class CrawlContext:
 
     def close(self) -> None:
         self.pool.close()
+
+
+def record_crawl_failure(crawler: Crawler, *, url: str, stage: str, reason: str, source: str) -> None:
+    """A failures row for a page the crawl lost (fetch, archive), written in Twisted's thread pool; a crawl
+    without a database, or a database that is away too, leaves the log line the caller wrote."""
+    try:
+        context = CrawlContext.of(crawler)
+    except NotConfigured:
+        return
+
+    def write() -> None:
+        with context.pool.connection() as conn:
+            record_failure(conn, url=url, stage=stage, reason=reason, source=source)
+
+    deferToThread(write).addErrback(
+        lambda f: log.error("could not record the %s failure of %s: %s", stage, url, f.getErrorMessage())
+    )
 
 
 @dataclass(frozen=True)

@@ -19,6 +19,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
+import urllib3.exceptions
+from minio.error import S3Error
 from psycopg_pool import ConnectionPool
 
 from storage.crawl_state import adopt_page, claim_unprocessed, close_abandoned_runs, remembered_keys
@@ -38,11 +40,16 @@ class Pending:
     fetched_at: datetime
 
 
+STORAGE_ERRORS: tuple[type[Exception], ...] = (S3Error, urllib3.exceptions.HTTPError, OSError)
+
+
 @dataclass
 class ReconcileReport:
     adopted: int = 0
     requeued: list[Pending] = field(default_factory=list)
     abandoned_runs: list[int] = field(default_factory=list)
+    # The object store refused or failed (bucket gone, access denied, unreachable): reported, not raised.
+    storage_errors: list[str] = field(default_factory=list)
 
 
 def reconcile(
@@ -59,7 +66,10 @@ def reconcile(
     if report.abandoned_runs:
         log.warning("reconcile: closed crawl run(s) %s, abandoned by their processes", report.abandoned_runs)
     if scan_archive:
-        report.adopted = adopt_unremembered(pool, store)
+        try:
+            report.adopted = adopt_unremembered(pool, store)
+        except STORAGE_ERRORS as exc:
+            _storage_failed(report, "scanning the archive", exc)
     with pool.connection() as conn:
         rows = claim_unprocessed(conn, older_than)
     for row in rows:
@@ -68,6 +78,9 @@ def reconcile(
         except MissingObject:
             log.error("reconcile: raw object %s of %s is missing", row["raw_key"], row["url"])
             continue
+        except STORAGE_ERRORS as exc:
+            _storage_failed(report, f"reading {row['raw_key']} of {row['url']}", exc)
+            break  # the next object would fail the same way
         fetched = datetime.fromisoformat(facts.fetched_at)
         page = Pending(facts.final_url, row["raw_key"], facts.source or row["source"], fetched)
         send(page, facts.header("Content-Type"))
@@ -75,6 +88,12 @@ def reconcile(
     if rows:
         log.warning("reconcile: queued %d page(s) again that had no record", len(report.requeued))
     return report
+
+
+def _storage_failed(report: ReconcileReport, doing: str, exc: Exception) -> None:
+    message = f"object store failed {doing}: {type(exc).__name__}: {exc}"
+    log.error("reconcile: %s", message)
+    report.storage_errors.append(message)
 
 
 def adopt_unremembered(pool: ConnectionPool, store: RawStore) -> int:

@@ -13,6 +13,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from scrapy_project.items import FetchedPage
 from scrapy_project.outage import ServiceGate
+from scrapy_project.state import record_crawl_failure
 from storage.rawstore import FetchFacts, RawStore
 
 log = logging.getLogger(__name__)
@@ -21,6 +22,7 @@ log = logging.getLogger(__name__)
 class ArchivePipeline:
     def __init__(self, store: RawStore, crawler: Crawler) -> None:
         self.store = store
+        self.crawler = crawler
         self.stats = crawler.stats
         self.gate = ServiceGate.of(crawler)
 
@@ -51,6 +53,9 @@ class ArchivePipeline:
         except Exception as exc:
             self.stats.inc_value("newsarchive/archive_failed")
             log.error("archive failed for %s: %s", page.url, exc)
+            # Not remembered either, so the next crawl fetches it again; the row says why it is missing.
+            reason = f"not archived: {type(exc).__name__}: {exc}"
+            record_crawl_failure(self.crawler, url=page.url, stage="archive", reason=reason, source=page.source)
             raise DropItem(f"not archived: {page.url}: {exc}") from exc
         page.raw_key = stored.key
         self.stats.inc_value("newsarchive/archived" if stored.created else "newsarchive/already_archived")

@@ -14,31 +14,24 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
-from scrapy.exceptions import IgnoreRequest, NotConfigured
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
 from scrapy.spidermiddlewares.httperror import HttpError
-from twisted.internet.threads import deferToThread
 from twisted.python.failure import Failure
 
 from scrapy_project.discovery import Listed, feed_links, read_xml_listing, robots_sitemaps, sniff_xml
 from scrapy_project.encoding_check import UNDECODED
 from scrapy_project.items import FetchedPage
 from scrapy_project.sources import Source
-from scrapy_project.state import CrawlContext
+from scrapy_project.state import record_crawl_failure
 from scrapy_project.urls import canonical
-from storage.records import record_failure
 
 # Request meta: set here, read by the middlewares and pipelines.
 ARTICLE = "newsarchive_article"
 # Set by IncrementalMiddleware (scrapy_project.middlewares): archived before, and the body archived last.
 KNOWN = "newsarchive_known"
 PREVIOUS_RAW_KEY = "newsarchive_previous_raw_key"
-
-
-def _record_fetch_failure(context: CrawlContext, url: str, reason: str, source: str) -> None:
-    with context.pool.connection() as conn:
-        record_failure(conn, url=url, stage="fetch", reason=reason, source=source)
 
 
 class NewsSpider(scrapy.Spider):
@@ -91,13 +84,7 @@ class NewsSpider(scrapy.Spider):
             reason += f" (redirected to {request.url})"
         self.crawler.stats.inc_value("newsarchive/fetch_failed")
         self.logger.error("fetch failed for %s: %s", url, reason)
-        try:
-            context = CrawlContext.of(self.crawler)
-        except NotConfigured:
-            return
-        deferToThread(_record_fetch_failure, context, url, reason, self.source.name).addErrback(
-            lambda f: self.logger.error("could not record the fetch failure of %s: %s", url, f.getErrorMessage())
-        )
+        record_crawl_failure(self.crawler, url=url, stage="fetch", reason=reason, source=self.source.name)
 
     def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
         for url in robots_sitemaps(response.body, response.url):

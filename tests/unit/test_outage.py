@@ -10,8 +10,11 @@ import pytest
 import urllib3.exceptions
 from minio.error import S3Error
 from psycopg_pool import PoolTimeout
+from scrapy.statscollectors import StatsCollector
+from scrapy.utils.test import get_crawler
 
-from scrapy_project.outage import FIRST_DELAY, MAX_DELAY, backoff_delay, is_outage
+from scrapy_project import outage
+from scrapy_project.outage import FIRST_DELAY, MAX_DELAY, ServiceGate, backoff_delay, is_fatal, is_outage
 
 
 def _s3_error(code: str) -> S3Error:
@@ -55,3 +58,53 @@ def test_backoff_doubles_to_a_ceiling_with_jitter() -> None:
         assert all(ceiling / 2 <= d <= ceiling for d in delays)
         assert len({round(d, 6) for d in delays}) > 100  # spread out, not one instant for every waiter
     assert backoff_delay(50, rng) <= MAX_DELAY
+
+
+@pytest.mark.parametrize(
+    "exc",
+    [
+        _s3_error("NoSuchBucket"),  # the store restarted empty
+        _s3_error("AccessDenied"),
+        _s3_error("InvalidAccessKeyId"),
+        psycopg.errors.UndefinedTable("relation crawl_pages does not exist"),
+    ],
+)
+def test_answers_that_every_later_call_would_get_end_the_crawl(exc: BaseException) -> None:
+    assert is_fatal(exc) and not is_outage(exc)
+
+
+class _Engine:
+    def __init__(self) -> None:
+        self.spider = object()
+        self.paused = False
+        self.closed: list[str] = []
+
+    def pause(self) -> None:
+        self.paused = True
+
+    def unpause(self) -> None:
+        self.paused = False
+
+    def close_spider_async(self, reason: str) -> None:
+        self.closed.append(reason)
+
+
+def _gate() -> tuple[ServiceGate, _Engine]:
+    crawler = get_crawler(settings_dict={"CRAWL_OUTAGE_MAX_SECONDS": 600})
+    crawler.stats = StatsCollector(crawler)
+    engine = _Engine()
+    crawler.engine = engine  # type: ignore[assignment]
+    return ServiceGate(crawler, max_seconds=600), engine
+
+
+def test_an_error_answer_ends_the_pause_and_a_fatal_one_the_crawl_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(outage, "deferred_from_coro", lambda result: result)  # no reactor in a unit test
+    gate, engine = _gate()
+    assert gate._failed("object store", ConnectionRefusedError(111, "refused")) is False
+    assert engine.paused
+    # The store is back, without its bucket: the pause ends and the crawl is closed as failed, once.
+    gate._answered("object store")
+    for _ in range(3):
+        gate._give_up("object store", _s3_error("NoSuchBucket"))
+    assert not engine.paused
+    assert engine.closed == ["object_store_error: NoSuchBucket"]
