@@ -141,8 +141,8 @@ def cmd_runs(args: argparse.Namespace) -> int:
     settings = _require(Settings.from_env(), "DATABASE_URL")
     with connect(settings.database_url) as conn:
         runs = recent_runs(conn, limit=args.limit, source=args.source)
-    print(f"{'run':>6}  {'source':<20} {'trigger':<8} {'status':<9} {'started (UTC)':<19} {'secs':>6}"
-          f"  {'seen':>6} {'new':>6} {'changed':>7} {'same':>6} {'skipped':>7} {'failed':>6}")  # fmt: skip
+    print(f"{'run':>6}  {'source':<20} {'trigger':<8} {'status':<9} {'started (UTC)':<19} {'secs':>6}  {'seen':>6}"
+          f" {'new':>6} {'changed':>7} {'same':>6} {'skipped':>7} {'failed':>6} {'trapped':>7}")  # fmt: skip
     for run in runs:
         print(_format_run(run))
     return 0
@@ -154,7 +154,7 @@ def _format_run(run: dict[str, Any]) -> str:
     return (
         f"{run['id']:>6}  {run['source']:<20} {run['trigger']:<8} {run['status']:<9} {started:%Y-%m-%d %H:%M:%S}"
         f" {secs:>6}  {run['pages_seen']:>6} {run['pages_new']:>6} {run['pages_changed']:>7}"
-        f" {run['pages_unchanged']:>6} {run['pages_skipped']:>7} {run['pages_failed']:>6}"
+        f" {run['pages_unchanged']:>6} {run['pages_skipped']:>7} {run['pages_failed']:>6} {run['pages_trapped']:>7}"
     )
 
 

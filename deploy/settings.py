@@ -57,6 +57,11 @@ class Settings:
     # While the object store, broker or database is unreachable the crawl pauses and retries; after this
     # many seconds of one outage it ends instead (scrapy_project/outage.py).
     crawl_outage_max_seconds: float = _env("CRAWL_OUTAGE_MAX_SECONDS", default=600.0)
+    # A run's budget, unless a source sets `max_depth` / `max_pages` / `max_minutes`: links followed from a
+    # start URL, responses, minutes. A run that reaches one ends with reason closespider_* and is finished.
+    crawl_max_depth: int = _env("CRAWL_MAX_DEPTH", default=10)
+    crawl_max_pages: int = _env("CRAWL_MAX_PAGES", default=20000)
+    crawl_max_minutes: float = _env("CRAWL_MAX_MINUTES", default=60.0)
     crawl_user_agent: str = _env("CRAWL_USER_AGENT", default="newsarchive/0.1 (+https://example.org/newsarchive)")
 
     log_level: str = _env("LOG_LEVEL", default="INFO")

@@ -29,6 +29,7 @@ RUN_STATS = {
     "pages_unchanged": ("newsarchive/not_modified", "newsarchive/unchanged_body"),
     "pages_skipped": ("newsarchive/skipped",),
     "pages_failed": ("newsarchive/fetch_failed", "newsarchive/archive_failed"),
+    "pages_trapped": ("newsarchive/trapped",),
 }
 
 

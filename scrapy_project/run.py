@@ -41,6 +41,22 @@ def download_slots(sources: Iterable[Source]) -> dict[str, dict[str, float]]:
     return {host: slot for host, slot in slots.items() if slot}
 
 
+# Source keys (sources file) -> the Scrapy settings of that source's crawler, and the unit conversion.
+BUDGET_KEYS = {"max_depth": ("DEPTH_LIMIT", 1), "max_pages": ("CLOSESPIDER_PAGECOUNT", 1),
+               "max_minutes": ("CLOSESPIDER_TIMEOUT", 60)}  # fmt: skip
+
+
+# Above "cmdline" (40): CrawlerProcess.crawl() merges its own settings into the crawler's at equal priority.
+SOURCE_PRIORITY = 50
+
+
+def budget(settings: ScrapySettings, source: Source) -> None:
+    """A source's own run budget over the defaults (CRAWL_MAX_*), on its crawler's copy of the settings."""
+    for key, (name, factor) in BUDGET_KEYS.items():
+        if key in source.extra:
+            settings.set(name, source.setting(key, 0) * factor, priority=SOURCE_PRIORITY)
+
+
 def crawl(
     app: Settings,
     sources: Iterable[Source],
@@ -59,6 +75,7 @@ def crawl(
     crawlers: dict[str, Crawler] = {}
     for source in sources:
         crawler = process.create_crawler(NewsSpider)
+        budget(crawler.settings, source)
         crawlers[source.name] = crawler
         process.crawl(crawler, source=source)
     if on_start:

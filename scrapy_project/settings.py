@@ -32,6 +32,10 @@ DOWNLOADER_MIDDLEWARES = {
     # Late in the chain: after robots.txt and offsite checks, first to see a 304.
     "scrapy_project.middlewares.IncrementalMiddleware": 950,
 }
+SPIDER_MIDDLEWARES = {
+    # Close to the spider: judges the links a page yields before Scrapy's depth limit (900) counts them.
+    "scrapy_project.traps.TrapMiddleware": 950,
+}
 EXTENSIONS = {"scrapy_project.extensions.CrawlRunExtension": 500}
 TELNETCONSOLE_ENABLED = False
 
@@ -54,6 +58,9 @@ def from_app_settings(s: Settings) -> dict[str, object]:
         "AUTOTHROTTLE_TARGET_CONCURRENCY": s.crawl_autothrottle_target or 1.0,
         "FRONTIER_IDLE_SECONDS": s.frontier_idle_seconds,
         "CRAWL_OUTAGE_MAX_SECONDS": s.crawl_outage_max_seconds,
+        "DEPTH_LIMIT": s.crawl_max_depth,
+        "CLOSESPIDER_PAGECOUNT": s.crawl_max_pages,
+        "CLOSESPIDER_TIMEOUT": s.crawl_max_minutes * 60,
         "DOWNLOAD_MAXSIZE": s.max_page_bytes,
         "LOG_LEVEL": s.log_level,
     }

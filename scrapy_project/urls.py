@@ -12,11 +12,12 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
-# Query parameters that only say where a reader came from. Matched case-insensitively; a source can
+# Query parameters that only say where a reader came from, or who they are. Matched case-insensitively; a source can
 # add its own with `drop_params` in the sources file.
 TRACKING_PARAMS = re.compile(
     r"^(utm_[a-z_]+|fbclid|gclid|gclsrc|dclid|gbraid|wbraid|msclkid|yclid|ysclid|_openstat|mc_cid|mc_eid"
-    r"|igshid|ref_src|_ga|_gl|rb_clickid|twclid|s_cid|cmpid|spm)$",
+    r"|igshid|ref_src|_ga|_gl|rb_clickid|twclid|s_cid|cmpid|spm"
+    r"|phpsessid|jsessionid|aspsessionid|sessionid|session_id|sessid)$",  # session ids: one URL per visitor
     re.IGNORECASE,
 )
 _DEFAULT_PORTS = {"http": 80, "https": 443}

@@ -11,7 +11,10 @@ import psycopg
 from storage.records import row_value, source_id_for
 
 # Counters of a run, as Scrapy stats names -> crawl_runs columns (see scrapy_project/extensions.py).
-RUN_COUNTERS = ("pages_seen", "pages_new", "pages_changed", "pages_unchanged", "pages_skipped", "pages_failed")
+RUN_COUNTERS = ("pages_seen", "pages_new", "pages_changed", "pages_unchanged", "pages_skipped", "pages_failed",
+                "pages_trapped")  # fmt: skip
+# Close reasons of a run that ended as planned: Scrapy's own, or a budget reached (scrapy_project/run.py).
+COMPLETE_REASONS = ("finished", "closespider_pagecount", "closespider_timeout")
 
 
 @dataclass(frozen=True)
@@ -189,16 +192,22 @@ def finish_run_part(conn: psycopg.Connection, run_id: int, counts: dict[str, int
         f"""
         UPDATE crawl_runs SET {sets},
             processes_done = processes_done + 1,
-            finish_reason = CASE WHEN %(reason)s = 'finished' THEN coalesce(finish_reason, %(reason)s)
+            finish_reason = CASE WHEN %(reason)s = ANY(%(complete)s) THEN coalesce(finish_reason, %(reason)s)
                                  ELSE %(reason)s END,
             finished_at = CASE WHEN processes_done + 1 >= processes THEN now() END,
             status = CASE WHEN processes_done + 1 < processes THEN 'running'
-                          WHEN %(reason)s = 'finished' AND coalesce(finish_reason, 'finished') = 'finished'
+                          WHEN %(reason)s = ANY(%(complete)s)
+                               AND coalesce(finish_reason, 'finished') = ANY(%(complete)s)
                           THEN 'finished' ELSE 'failed' END
         WHERE id = %(id)s
         RETURNING processes_done >= processes AS last
         """,
-        {**{c: int(counts.get(c, 0)) for c in RUN_COUNTERS}, "reason": reason, "id": run_id},
+        {
+            **{c: int(counts.get(c, 0)) for c in RUN_COUNTERS},
+            "reason": reason,
+            "id": run_id,
+            "complete": list(COMPLETE_REASONS),
+        },
     ).fetchone()
     return bool(row and row_value(row, "last"))
 
@@ -208,7 +217,7 @@ def recent_runs(conn: psycopg.Connection, limit: int = 20, source: str | None = 
         """
         SELECT r.id, s.name AS source, r.trigger, r.status, r.finish_reason, r.processes, r.started_at,
                r.finished_at, r.pages_seen, r.pages_new, r.pages_changed, r.pages_unchanged, r.pages_skipped,
-               r.pages_failed
+               r.pages_failed, r.pages_trapped
         FROM crawl_runs r JOIN sources s ON s.id = r.source_id
         WHERE %(source)s::text IS NULL OR s.name = %(source)s
         ORDER BY r.started_at DESC, r.id DESC LIMIT %(limit)s

@@ -83,3 +83,8 @@ def _page(head: str) -> bytes:
 def test_record_url_is_canonical(head: str, fetched: str, expected: str) -> None:
     record = normalize_page(_page(head), url=fetched, content_type="text/html; charset=utf-8")
     assert record.url == expected
+
+
+def test_session_ids_are_not_part_of_a_page_address() -> None:
+    assert canonical("https://n.example/news/?page=2&PHPSESSID=abc123") == "https://n.example/news/?page=2"
+    assert canonical("https://n.example/a.html?jsessionid=XYZ&id=5") == "https://n.example/a.html?id=5"
