@@ -100,35 +100,19 @@ class TrapMiddleware:
     async def process_spider_output_async(
         self, response: Response, result: AsyncIterator[Any], spider: Spider | None = None
     ) -> AsyncIterator[Any]:
-        outputs = [item async for item in result]
-        for item in self._judge(response, outputs, spider):
-            yield item
+        judge = _Judgement(self, response, spider)
+        async for item in result:
+            if judge.passes(item):
+                yield item
+        for request in judge.listing_links():
+            yield request
 
     def process_spider_output(
         self, response: Response, result: Iterable[Any], spider: Spider | None = None
     ) -> Iterable[Any]:
-        yield from self._judge(response, list(result), spider)
-
-    def _judge(self, response: Response, outputs: list[Any], spider: Spider | None) -> Iterable[Any]:
-        rules = TrapRules.for_source(getattr(getattr(spider, "source", None), "extra", {}) or {})
-        is_listing = not response.meta.get(ARTICLE) and "html" in _content_type(response)
-        new_articles = 0
-        for item in outputs:
-            if isinstance(item, Request) and item.meta.get(ARTICLE) and item.url not in self.seen_articles:
-                self.seen_articles.add(item.url)
-                new_articles += 1
-        barren = response.meta.get(BARREN, 0) + 1 if is_listing and not new_articles else 0
-        today = datetime.now(UTC).date()
-        for item in outputs:
-            if not isinstance(item, Request) or item.meta.get(ARTICLE) or not is_listing:
-                yield item
-                continue
-            kind = self._trap(item.url, rules, today, barren)
-            if kind is None:
-                item.meta[BARREN] = barren
-                yield item
-            else:
-                self._count(kind, item.url)
+        judge = _Judgement(self, response, spider)
+        yield from (item for item in result if judge.passes(item))
+        yield from judge.listing_links()
 
     def _trap(self, url: str, rules: TrapRules, today: date, barren: int) -> str | None:
         if dated_outside(url, today, rules.listing_days):
@@ -155,6 +139,44 @@ class TrapMiddleware:
         if (kind, host) not in self.logged:
             self.logged.add((kind, host))
             log.warning("crawl trap (%s) at %s: not following %s, nor the links like it", kind, host, url)
+
+
+class _Judgement:
+    """One page's output. Items and article links pass at once (a callback that fails half-way keeps what
+    it yielded); listing links wait until the page's last output, when it is known whether the page gave
+    a new article link."""
+
+    def __init__(self, middleware: TrapMiddleware, response: Response, spider: Spider | None) -> None:
+        self.middleware = middleware
+        self.rules = TrapRules.for_source(getattr(getattr(spider, "source", None), "extra", {}) or {})
+        self.is_listing = not response.meta.get(ARTICLE) and "html" in _content_type(response)
+        self.parent_barren = response.meta.get(BARREN, 0)
+        self.new_articles = 0
+        self.held: list[Request] = []
+
+    def passes(self, item: Any) -> bool:
+        if not isinstance(item, Request):
+            return True
+        if item.meta.get(ARTICLE):
+            if item.url not in self.middleware.seen_articles:
+                self.middleware.seen_articles.add(item.url)
+                self.new_articles += 1
+            return True
+        if not self.is_listing:
+            return True
+        self.held.append(item)
+        return False
+
+    def listing_links(self) -> Iterable[Request]:
+        barren = 0 if self.new_articles else self.parent_barren + 1
+        today = datetime.now(UTC).date()
+        for request in self.held:
+            kind = self.middleware._trap(request.url, self.rules, today, barren)
+            if kind is None:
+                request.meta[BARREN] = barren
+                yield request
+            else:
+                self.middleware._count(kind, request.url)
 
 
 def _without_paging(query: str) -> str:

@@ -98,8 +98,8 @@ class NewsSpider(scrapy.Spider):
             return
         if response.meta.get(ARTICLE) or self.source.is_article(response.url):
             yield self.page_item(response)
-        if not isinstance(response, TextResponse):  # binary: nothing to follow
-            return
+        if not isinstance(response, TextResponse) or response.selector.type not in ("html", "xml"):
+            return  # binary, or JSON served as a page: nothing to follow
         head_links = [
             (link.attrib.get("rel", ""), link.attrib.get("type", ""), link.attrib.get("href", ""))
             for link in response.css("head link[rel][href]")

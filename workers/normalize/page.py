@@ -37,6 +37,7 @@ from workers.normalize.text import clean_line, clean_text, cyrillic_share, eleme
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
 _LOOKS_LIKE_HTML = re.compile(r"<(?:html|head|body|p|div|article|h1|title)\b", re.IGNORECASE)
 FAST_MIN_CHARS = 200
+PROSE_LINE_WORDS = 6
 FAST_MIN_SHARE = 0.2  # of the pruned page's prose, in characters without spaces
 _BODY_BLOCKS = {"p", "h2", "h3", "h4", "li", "blockquote", "pre"}
 
@@ -107,8 +108,9 @@ def _extract(
     if not _WORD.search(text):
         # Whatever removed the text (a suspect block the guard let go, a site rule, a used element), a page
         # where the plain extractor finds a body is not rejected: it reads the page as it came.
-        text = clean_text(_trafilatura_text(_parse(html), url, fast=False, favor_recall=True))
-        body_via = "trafilatura:unpruned"
+        recovered = clean_text(_trafilatura_text(_parse(html), url, fast=False, favor_recall=True))
+        if _has_prose(recovered):  # a page of menus gives words too, but no sentences: not an article
+            text, body_via = recovered, "trafilatura:unpruned"
     provenance["text"] = body_via
     text = _strip_non_body_lines(text, title if isinstance(title, str) else None, list(credits), rubric)
     dateline, text = split_dateline(text)
@@ -158,6 +160,11 @@ _WORD = re.compile(r"[^\W\d_]{2,}")
 # Values past these are misprints or traps, not metadata: the field is left empty and provenance says why.
 EARLIEST_DATE = datetime(1900, 1, 1, tzinfo=UTC)
 MAX_VIEWS = 10**12
+
+
+def _has_prose(text: str) -> bool:
+    """Some sentences: lines of several words, together at least FAST_MIN_CHARS long."""
+    return sum(len(line) for line in text.split("\n") if len(line.split()) >= PROSE_LINE_WORDS) >= FAST_MIN_CHARS
 
 
 def _plausible(value: object, fetched_at: datetime | None) -> bool:
