@@ -9,11 +9,13 @@ from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from functools import cached_property
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml import etree
 
 from workers.normalize.credits import credit_from_text, credits_in_json_ld, credits_in_scope
 from workers.normalize.dates import parse_date_text, parse_iso
+from workers.normalize.headline import HEADINGS_PER_TAG, Statement, choose_headline
 from workers.normalize.markup import Markup, itemprop_values, names
 from workers.normalize.rules import RuleVersion
 from workers.normalize.scope import ShortText, class_words, scan_short_texts, within
@@ -46,6 +48,8 @@ class Context:
     zone: tzinfo
     fetched_at: datetime | None
     used: list[etree._Element] = field(default_factory=list)
+    full: etree._Element | None = None  # the unpruned page (boilerplate blocks still in)
+    url: str = ""  # the fetched URL
 
     def rule_elements(self, name: str) -> list[etree._Element]:
         return self.rule.select(name, self.root) if self.rule else []
@@ -68,20 +72,44 @@ Found = tuple[Any, str]  # (value, provenance)
 def title(ctx: Context) -> Found | None:
     for element in ctx.rule_elements("title"):
         return element_text(element), ctx.rule_via("title")
-    for element in ctx.scope.iter("h1"):
-        text = element_text(element)
-        if text:
-            return text, "html:h1"
+    statements = _headline_statements(ctx)
+    scope_h1 = list(ctx.scope.iter("h1"))[:HEADINGS_PER_TAG] or list(ctx.root.iter("h1"))[:HEADINGS_PER_TAG]
+    headings = [(h, "h1") for h in scope_h1] + [(h, "h2") for h in list(ctx.scope.iter("h2"))[:HEADINGS_PER_TAG]]
+    if ctx.full is not None:  # a headline inside a block that pruning dropped (a page <header>, a hero box)
+        for tag in ("h1", "h2"):
+            headings.extend((h, f"{tag} outside the article") for h in list(ctx.full.iter(tag))[:HEADINGS_PER_TAG])
+    # The only <h1> is the headline when nothing contradicts it; among several, the metadata decides.
+    with_text = [h for h in scope_h1 if element_text(h)]
+    single = with_text[0] if len(with_text) == 1 else None
+    return choose_headline(headings, statements, _site_names(ctx), single)
+
+
+def _headline_statements(ctx: Context) -> list[Statement]:
+    """The headline as the page's metadata states it, most specific first; <title> last (it carries the
+    site's name)."""
+    found = []
     headline = ctx.markup.ld("headline")
     if isinstance(headline, str) and headline.strip():
-        return clean_line(headline), "json-ld:headline"
-    found = ctx.markup.first_meta("og:title", "twitter:title")
-    if found:
-        return clean_line(found[1]), f"meta:{found[0]}"
+        found.append(Statement(headline, "json-ld:headline"))
+    for key in ("og:title", "twitter:title"):
+        for value in ctx.markup.meta.get(key, ())[:1]:
+            if value.strip():
+                found.append(Statement(value, f"meta:{key}"))
     text = ctx.root.findtext(".//title")
     if text and text.strip():
-        return re.split(r"\s+[|—–-]\s+", clean_line(text))[0], "html:title"
-    return None
+        found.append(Statement(text, "html:title"))
+    return found
+
+
+def _site_names(ctx: Context) -> list[str]:
+    """The site's and publisher's names and the host: a heading or title part equal to one is not a headline."""
+    found = [v for key in ("og:site_name", "application-name", "twitter:site") for v in ctx.markup.meta.get(key, ())]
+    found.extend(names(ctx.markup.ld("publisher")))
+    for url in [ctx.url, *ctx.markup.meta.get("og:url", ()), *ctx.root.xpath("//link[@rel='canonical']/@href")]:
+        host = urlsplit(str(url).strip()).hostname or ""
+        if host:
+            found.append(host.removeprefix("www."))
+    return [n.lstrip("@") for n in found if n.strip()]
 
 
 def published(ctx: Context) -> Found | None:

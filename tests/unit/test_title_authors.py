@@ -1,0 +1,55 @@
+"""Headline and byline mechanisms, each on a small page written for it."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from workers.normalize.page import normalize_page
+
+NOW = datetime(2024, 5, 2, 12, 0, tzinfo=UTC)
+BODY = "<p>" + "Текст статьи о событиях дня, достаточно длинный для извлечения основного текста. " * 6 + "</p>"
+
+
+def page(head: str, body: str, url: str = "https://news.example.org/a/1") -> dict:
+    html = f"<html><head><meta charset='utf-8'>{head}</head><body>{body}</body></html>"
+    record = normalize_page(html.encode(), url=url, fetched_at=NOW)
+    return {"title": record.title, "authors": list(record.authors), "via": record.provenance}
+
+
+def test_h1_that_is_the_rubric_loses_to_the_h2_the_title_states():
+    head = "<title>Районная газета | Официальный сайт - Урожай собран досрочно</title>"
+    body = f"<div class='main'><h1>Сельское хозяйство</h1><h2>Урожай собран досрочно</h2>{BODY}</div>"
+    assert page(head, body)["title"] == "Урожай собран досрочно"
+
+
+def test_h1_that_is_the_site_name_is_not_the_headline():
+    head = "<title>Rogers Blog: Week two notes</title><meta property='og:site_name' content='Rogers Blog'>"
+    body = f"<h1>Rogers Blog</h1><div><h2>Week two notes</h2>{BODY}</div>"
+    assert page(head, body)["title"] == "Week two notes"
+
+
+def test_badge_inside_the_h1_is_left_out_when_og_title_states_the_headline_without_it():
+    head = "<meta property='og:title' content='Суд обязал банк вернуть вклад'>"
+    badge = "<a><span>Материал редакции</span></a>"
+    body = f"<article><h1>Суд обязал банк <span>вернуть вклад {badge}</span></h1>{BODY}</article>"
+    assert page(head, body)["title"] == "Суд обязал банк вернуть вклад"
+
+
+def test_site_name_is_cut_from_a_metadata_title_when_no_heading_agrees():
+    head = (
+        "<meta property='og:title' content='Грани.Ру | Иван Петров: &amp;quot;Про правду&amp;quot;'>"
+        "<title>Грани.Ру: 'Про правду' | Блоги</title>"
+    )
+    assert page(head, f"<div>{BODY}</div>", url="https://grani.ru/blogs/1.html")["title"] == "Про правду"
+
+
+def test_only_h1_wins_over_a_differently_worded_og_title():
+    head = "<meta property='og:title' content='Seven secrets hotels hide'>"
+    body = f"<article><h1>The deck of cards that made tarot famous</h1>{BODY}</article>"
+    assert page(head, body)["title"] == "The deck of cards that made tarot famous"
+
+
+def test_among_several_h1_none_agreeing_the_metadata_headline_wins():
+    head = "<meta property='og:title' content='Advent of Code, week two'>"
+    body = f"<div><h1>Day 7</h1>{BODY}<h1>Day 8</h1>{BODY}</div>"
+    assert page(head, body)["title"] == "Advent of Code, week two"
