@@ -17,6 +17,7 @@ from workers.normalize.credits import credit_from_text, credits_in_json_ld, cred
 from workers.normalize.dates import parse_date_text, parse_iso
 from workers.normalize.headline import HEADINGS_PER_TAG, Statement, choose_headline
 from workers.normalize.markup import Markup, itemprop_values, names
+from workers.normalize.people import clean_byline, is_account, looks_like_organization, same_as_site, signature
 from workers.normalize.rules import RuleVersion
 from workers.normalize.scope import ShortText, class_words, scan_short_texts, within
 from workers.normalize.text import clean_line, element_text
@@ -239,34 +240,104 @@ def photo_credits(ctx: Context) -> Found | None:
 
 
 def authors(ctx: Context) -> Found | None:
+    """Persons first: a publisher, site or newsroom named as the author is kept only when no person is
+    named anywhere (it is then the page's only credit)."""
     from_rule = [element_text(el) for el in ctx.rule_elements("authors")]
     if from_rule:
         return _split_names(from_rule), ctx.rule_via("authors")
-    in_ld = names(ctx.markup.ld("author"))
-    if in_ld:
-        return _split_names(in_ld), "json-ld:author"
-    for key in ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author"):
+    sites = _site_names(ctx)
+    fallback: Found | None = None
+
+    def persons(values: list[str], via: str, organizations: bool = False) -> Found | None:
+        nonlocal fallback
+        cleaned = [v for v in (clean_byline(v) for v in values) if v and not is_account(v)]
+        kept = [v for v in cleaned if not same_as_site(v, sites)]
+        if kept and not organizations and not all(looks_like_organization(v) for v in kept):
+            return _split_names(kept), via
+        if (kept or cleaned) and fallback is None:
+            fallback = _split_names(kept or cleaned), via
+        return None
+
+    people, organizations = _ld_authors(ctx.markup.ld("author"))
+    if found := persons(people, "json-ld:author"):
+        return found
+    if organizations:
+        persons(organizations, "json-ld:author", organizations=True)
+    for key in AUTHOR_META:
         values = [v for v in ctx.markup.meta.get(key, ()) if v.strip() and not v.startswith("http")]
-        if values:
-            return _split_names(values), f"meta:{key}"
+        if values and (found := persons(values, f"meta:{key}")):
+            return found
     in_microdata = []
-    for element, raw in itemprop_values(ctx.scope, "author"):
+    for element, raw in itemprop_values(ctx.root, "author"):
         name = next((v for _, v in itemprop_values(element, "name")), raw)
         in_microdata.append(name)
         ctx.used.append(element)
-    if in_microdata:
-        return _split_names(in_microdata), "microdata:author"
-    for element, text in ctx.short_texts(limit=80):
+    if in_microdata and (found := persons(in_microdata[:3], "microdata:author")):
+        return found
+    if found := _byline(ctx, sites):
+        return found
+    if found := _signed(ctx):
+        return found
+    return fallback
+
+
+AUTHOR_META = ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author", "byl")
+AUTHOR_ATTRIBUTES = re.compile(r"author|byline|writer|byl\b|journalist|reporter|screenname|autor|avtor", re.IGNORECASE)
+AUTHOR_NOT = re.compile(r"comment|avatar|image|img|photo|bio|about|description|date|time|share|social", re.IGNORECASE)
+
+
+def _ld_authors(value: object) -> tuple[list[str], list[str]]:
+    """JSON-LD author entries split into persons and organizations (by @type)."""
+    people: list[str] = []
+    organizations: list[str] = []
+    for entry in value if isinstance(value, list) else [value]:
+        found = names(entry)
+        kind = str(entry.get("@type", "")) if isinstance(entry, dict) else ""
+        (organizations if "Organization" in kind or "Corporation" in kind else people).extend(found)
+    return people, organizations
+
+
+def _byline(ctx: Context, sites: list[str]) -> Found | None:
+    """A byline element: one whose class, id, rel or itemprop says author/byline, in the article first,
+    then anywhere on the page; or a short line that starts with a byline label ("By", "Автор:")."""
+    for element, text in ctx.short_texts(limit=120):
         if (
             AUTHOR_CLASS.search(class_words(element))
             or "author" in (element.get("rel") or "")
             or AUTHOR_PREFIX.match(text)
         ):
-            value = re.split(r"\s+[·|•]\s+", AUTHOR_PREFIX.sub("", text))[0]
-            if value and len(value) <= 60 and not re.search(r"\d{2}", value):
+            value = clean_byline(re.split(r"\s+[·|•]\s+", text)[0])
+            if value and not same_as_site(value, sites) and not re.search(r"\d{2}", value):
                 ctx.used.append(element)
                 return _split_names([value]), "html:byline"
+    for element in ctx.root.iter(etree.Element):
+        words = " ".join(element.get(a, "") for a in ("class", "id", "rel", "itemprop", "data-component"))
+        if not AUTHOR_ATTRIBUTES.search(words) or AUTHOR_NOT.search(words):
+            continue
+        text = element_text(element)
+        if not text or len(text) > 120:
+            continue
+        value = clean_byline(re.split(r"\s+[·|•]\s+", text)[0])
+        if value and not same_as_site(value, sites) and not re.search(r"\d{2}", value):
+            return _split_names([value]), "html:author-element"
     return None
+
+
+def _signed(ctx: Context) -> Found | None:
+    """A name signed under the text: the last short block after the article's paragraphs that is only a
+    person's name ("Мария КОЧНЕВА", "Ксения Мукеева, председатель клуба")."""
+    long_seen = False
+    found = ""
+    for element in ctx.scope.iter("p", "div"):
+        raw = element.text_content()
+        if len(raw) >= 200 and element.tag == "p":
+            long_seen, found = True, ""
+            continue
+        if not long_seen or len(raw) > 120:
+            continue
+        first_piece = next((t for t in element.itertext() if t.strip()), "")
+        found = signature(first_piece) or signature(raw) or found
+    return ([found], "text-pattern:signature") if found else None
 
 
 def rubric(ctx: Context) -> Found | None:
