@@ -53,3 +53,53 @@ def test_among_several_h1_none_agreeing_the_metadata_headline_wins():
     head = "<meta property='og:title' content='Advent of Code, week two'>"
     body = f"<div><h1>Day 7</h1>{BODY}<h1>Day 8</h1>{BODY}</div>"
     assert page(head, body)["title"] == "Advent of Code, week two"
+
+
+def test_publisher_as_json_ld_author_gives_way_to_the_byline():
+    ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Rates rise",'
+        ' "author": {"@type": "Organization", "name": "Daily Example"}}</script>'
+    )
+    body = f"<article><h1>Rates rise</h1><p class='byline'>By Jane Roe</p>{BODY}</article>"
+    assert page(ld, body)["authors"] == ["Jane Roe"]
+
+
+def test_publisher_stays_when_no_person_is_named():
+    ld = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Rates rise",'
+        ' "author": {"@type": "Organization", "name": "Daily Example"}}</script>'
+    )
+    assert page(ld, f"<article><h1>Rates rise</h1>{BODY}</article>")["authors"] == ["Daily Example"]
+
+
+def test_site_account_byline_is_not_an_author_and_the_signature_is():
+    body = (
+        f"<main><h1>Испытания прошли достойно</h1><span class='byline'>от Администратор</span>{BODY}"
+        "<p><strong>Ксения Мукеева,</strong><br><strong>председатель клуба</strong></p></main>"
+    )
+    assert page("", body)["authors"] == ["Ксения Мукеева"]
+
+
+def test_signature_in_capitals_under_the_text_outranks_a_cms_meta_author():
+    head = "<meta name='author' content='Site Developer'>"
+    body = f"<div class='post'><h1>Снежные пожелания</h1>{BODY}<p align='right'>Светлана МИХАЙЛОВА</p></div>"
+    assert page(head, body)["authors"] == ["Светлана МИХАЙЛОВА"]
+
+
+def test_byline_label_and_role_are_cut():
+    body = f"<article><h1>Wine basics</h1><div class='author'>Guide by Will Judd, Senior Editor</div>{BODY}</article>"
+    assert page("", body)["authors"] == ["Will Judd"]
+
+
+def test_profile_link_names_the_author_but_a_registration_link_does_not():
+    body = (
+        f"<div><a href='/users/new'>Зарегистрироваться</a><h1>Про правду</h1>"
+        f"<p class='meta'><a href='/users/aksenov/'>Сергей Аксенов</a></p>{BODY}</div>"
+    )
+    assert page("", body)["authors"] == ["Сергей Аксенов"]
+
+
+def test_host_named_as_meta_author_is_not_a_person():
+    head = "<meta name='author' content='news.example.org'>"
+    body = f"<article><h1>Rates rise</h1><span class='author-name'>Tom Alvarez</span>{BODY}</article>"
+    assert page(head, body)["authors"] == ["Tom Alvarez"]

@@ -263,6 +263,9 @@ def authors(ctx: Context) -> Found | None:
         return found
     if organizations:
         persons(organizations, "json-ld:author", organizations=True)
+    # A name signed under the text outranks a CMS's meta author (often the site's owner or developer).
+    if found := _signed(ctx):
+        return found
     for key in AUTHOR_META:
         values = [v for v in ctx.markup.meta.get(key, ()) if v.strip() and not v.startswith("http")]
         if values and (found := persons(values, f"meta:{key}")):
@@ -272,17 +275,22 @@ def authors(ctx: Context) -> Found | None:
         name = next((v for _, v in itemprop_values(element, "name")), raw)
         in_microdata.append(name)
         ctx.used.append(element)
+    if not in_microdata and ctx.full is not None:  # schema.org markup is explicit even in a dropped block
+        for element, raw in itemprop_values(ctx.full, "author"):
+            in_microdata.append(next((v for _, v in itemprop_values(element, "name")), raw))
     if in_microdata and (found := persons(in_microdata[:3], "microdata:author")):
         return found
     if found := _byline(ctx, sites):
-        return found
-    if found := _signed(ctx):
         return found
     return fallback
 
 
 AUTHOR_META = ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author", "byl")
 AUTHOR_ATTRIBUTES = re.compile(r"author|byline|writer|byl\b|journalist|reporter|screenname|autor|avtor", re.IGNORECASE)
+PROFILE_HREF = re.compile(
+    r"/(?:authors?|users?|u|profile|people|avtory?|autor(?:en)?|journalists?)/(?!new\b|login|register|sign)[^/?#]+/?$"
+)
+AUTHOR_LABEL = re.compile(r"^(?:автор[ыа]?|текст|authors?|by|von)\s*[:—-]", re.IGNORECASE)
 AUTHOR_NOT = re.compile(r"comment|avatar|image|img|photo|bio|about|description|date|time|share|social", re.IGNORECASE)
 
 
@@ -320,6 +328,20 @@ def _byline(ctx: Context, sites: list[str]) -> Found | None:
         value = clean_byline(re.split(r"\s+[·|•]\s+", text)[0])
         if value and not same_as_site(value, sites) and not re.search(r"\d{2}", value):
             return _split_names([value]), "html:author-element"
+    # A link to the author's profile page ("/users/name/", "/authors/name"), in the article first.
+    for where in (ctx.scope, ctx.root):
+        for link in where.iter("a"):
+            if PROFILE_HREF.search(link.get("href") or ""):
+                value = clean_byline(element_text(link))
+                if value and len(value.split()) <= 4 and not same_as_site(value, sites):
+                    return _split_names([value]), "html:profile-link"
+    # A labelled byline ("Авторы: ...") in a block that pruning dropped (layout classes can look like
+    # boilerplate); the label makes it safe to read outside the article.
+    for element in ctx.full.iter("div", "p", "span") if ctx.full is not None else ():
+        text = element_text(element) if AUTHOR_CLASS.search(class_words(element)) else ""
+        value = clean_byline(text) if len(text) <= 120 and AUTHOR_LABEL.match(text) else ""
+        if value and not same_as_site(value, sites):
+            return _split_names([value]), "html:byline (outside the article)"
     return None
 
 

@@ -29,7 +29,8 @@ BYLINE_TAIL = re.compile(
 ACCOUNT = re.compile(
     r"^(?:admin|administrator|администратор|админ|журналист|user|guest|webmaster|moderator|модератор|"
     r"пользователь|гость|follow|share|subscribe|datum|date|more|read more|view all posts|posts|author|автор|"
-    r"by|von)(?:$|\s)",
+    r"by|von|зарегистрироваться|регистрация|войти|вход|выйти|профиль|login|log in|sign in|sign up|register|"
+    r"logout|profile|my account)(?:$|\s)",
     re.IGNORECASE,
 )
 # A company, agency or newsroom name rather than a person's.
@@ -38,7 +39,7 @@ ORGANIZATION_WORD = re.compile(
     r"редакция|новости|агентство|газета|журнал|издание|службa|пресс-служба|clinic|university|institute)\b\.?",
     re.IGNORECASE,
 )
-_NOT_NAME = re.compile(r"[@{}<>]|^https?:")  # an e-mail, a template placeholder, markup, a link
+_NOT_NAME = re.compile(r"[@{}<>©]|^https?:")  # an e-mail, a template placeholder, markup, a copyright, a link
 _LETTER = re.compile(r"[^\W\d_]")
 # A person's name as signed under Russian articles: first name and surname, the surname often in capitals
 # ("Мария КОЧНЕВА"). Latin two-word lines are too often buttons and headings ("Read More") to be read so.
