@@ -103,3 +103,24 @@ def test_host_named_as_meta_author_is_not_a_person():
     head = "<meta name='author' content='news.example.org'>"
     body = f"<article><h1>Rates rise</h1><span class='author-name'>Tom Alvarez</span>{BODY}</article>"
     assert page(head, body)["authors"] == ["Tom Alvarez"]
+
+
+def test_author_name_element_beats_a_stray_by_line():
+    body = (
+        f"<article><h1>Save energy</h1><p class='meta'>Save by up to 30%</p>"
+        f"<div class='blog-author-name'>Alpha Apex</div>{BODY}</article>"
+    )
+    assert page("", body)["authors"] == ["Alpha Apex"]
+
+
+def test_names_linked_inside_a_byline_leave_the_job_title_out():
+    body = (
+        f"<article><h1>Phones</h1><p class='byline'>By <a>Will Judd</a> Former Deputy Tech Editor</p>{BODY}</article>"
+    )
+    assert page("", body)["authors"] == ["Will Judd"]
+
+
+def test_site_named_in_the_byline_is_kept_only_as_the_last_resort():
+    head = "<meta property='og:site_name' content='Hausinfo'>"
+    body = f"<article><h1>Kondenswasser</h1><p class='author'>Artikel von Hausinfo</p>{BODY}</article>"
+    assert page(head, body)["authors"] == ["Hausinfo"]

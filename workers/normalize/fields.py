@@ -17,7 +17,14 @@ from workers.normalize.credits import credit_from_text, credits_in_json_ld, cred
 from workers.normalize.dates import parse_date_text, parse_iso
 from workers.normalize.headline import HEADINGS_PER_TAG, Statement, choose_headline
 from workers.normalize.markup import Markup, itemprop_values, names
-from workers.normalize.people import clean_byline, is_account, looks_like_organization, same_as_site, signature
+from workers.normalize.people import (
+    clean_byline,
+    is_account,
+    looks_like_organization,
+    name_shaped,
+    same_as_site,
+    signature,
+)
 from workers.normalize.rules import RuleVersion
 from workers.normalize.scope import ShortText, class_words, scan_short_texts, within
 from workers.normalize.text import clean_line, element_text
@@ -280,16 +287,24 @@ def authors(ctx: Context) -> Found | None:
             in_microdata.append(next((v for _, v in itemprop_values(element, "name")), raw))
     if in_microdata and (found := persons(in_microdata[:3], "microdata:author")):
         return found
-    if found := _byline(ctx, sites):
+    site_named: list[str] = []
+    if found := _byline(ctx, sites, site_named):
         return found
-    return fallback
+    return fallback or ((_split_names(site_named[:1]), "html:byline (the site)") if site_named else None)
 
 
 AUTHOR_META = ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author", "byl")
-AUTHOR_ATTRIBUTES = re.compile(r"author|byline|writer|byl\b|journalist|reporter|screenname|autor|avtor", re.IGNORECASE)
-PROFILE_HREF = re.compile(
-    r"/(?:authors?|users?|u|profile|people|avtory?|autor(?:en)?|journalists?)/(?!new\b|login|register|sign)[^/?#]+/?$"
+AUTHOR_ATTRIBUTES = re.compile(
+    r"author|byline|writer|byl\b|journalist|reporter|screenname|autor(?!iz)|avtor(?!iz)", re.IGNORECASE
 )
+PROFILE_HREF = re.compile(
+    r"/(?:authors?|users?|u|profile|avtory?|autor(?:en)?|journalists?)/(?!new\b|login|register|sign)[^/?#]+/?$"
+)
+AUTHOR_NAME_ATTRIBUTES = re.compile(
+    r"author-?name|author__name|authorname|byline-?name|byline__name|author_name|byline__author|AuthorCard|AuthorURL",
+    re.IGNORECASE,
+)
+MAX_AUTHORS = 4
 AUTHOR_LABEL = re.compile(r"^(?:автор[ыа]?|текст|authors?|by|von)\s*[:—-]", re.IGNORECASE)
 AUTHOR_NOT = re.compile(r"comment|avatar|image|img|photo|bio|about|description|date|time|share|social", re.IGNORECASE)
 
@@ -305,17 +320,41 @@ def _ld_authors(value: object) -> tuple[list[str], list[str]]:
     return people, organizations
 
 
-def _byline(ctx: Context, sites: list[str]) -> Found | None:
-    """A byline element: one whose class, id, rel or itemprop says author/byline, in the article first,
-    then anywhere on the page; or a short line that starts with a byline label ("By", "Автор:")."""
+def _byline(ctx: Context, sites: list[str], site_named: list[str]) -> Found | None:
+    """A byline on the page, strongest signal first: an element whose class says author *name*; a short
+    line in the article with an author/byline class or label ("By", "Автор:"); any element whose class,
+    id, rel or itemprop says author; a link to an author's profile page; a labelled byline in a block that
+    pruning dropped. A byline that names the site itself goes to `site_named` (a fallback)."""
+
+    def accept(value: str, strict: bool = True) -> bool:
+        if not value or re.search(r"\d{2}", value) or not (name_shaped(value) or (not strict and value[:1].isupper())):
+            return False
+        if same_as_site(value, sites):
+            site_named.append(value)
+            return False
+        return True
+
+    in_scope: list[str] = []
+    for where in (ctx.scope, ctx.root):
+        for element in where.iter(etree.Element):
+            words = " ".join(element.get(a, "") for a in ("class", "id", "itemprop", "data-testid"))
+            if AUTHOR_NAME_ATTRIBUTES.search(words) or "author" in (element.get("rel") or ""):
+                text = element_text(element)
+                value = clean_byline(text) if len(text) <= 80 else ""
+                if accept(value) and value not in in_scope:
+                    in_scope.append(value)
+                    if where is ctx.root or len(in_scope) == MAX_AUTHORS:
+                        break
+        if in_scope:
+            return _split_names(in_scope), "html:author-name"
     for element, text in ctx.short_texts(limit=120):
         if (
             AUTHOR_CLASS.search(class_words(element))
             or "author" in (element.get("rel") or "")
             or AUTHOR_PREFIX.match(text)
         ):
-            value = clean_byline(re.split(r"\s+[·|•]\s+", text)[0])
-            if value and not same_as_site(value, sites) and not re.search(r"\d{2}", value):
+            value = _name_in(element, text)
+            if accept(value, strict=False):
                 ctx.used.append(element)
                 return _split_names([value]), "html:byline"
     for element in ctx.root.iter(etree.Element):
@@ -323,26 +362,35 @@ def _byline(ctx: Context, sites: list[str]) -> Found | None:
         if not AUTHOR_ATTRIBUTES.search(words) or AUTHOR_NOT.search(words):
             continue
         text = element_text(element)
-        if not text or len(text) > 120:
-            continue
-        value = clean_byline(re.split(r"\s+[·|•]\s+", text)[0])
-        if value and not same_as_site(value, sites) and not re.search(r"\d{2}", value):
+        if text and len(text) <= 120 and accept(value := _name_in(element, text)):
             return _split_names([value]), "html:author-element"
     # A link to the author's profile page ("/users/name/", "/authors/name"), in the article first.
     for where in (ctx.scope, ctx.root):
         for link in where.iter("a"):
-            if PROFILE_HREF.search(link.get("href") or ""):
+            # A list of profile links is a staff directory or a menu, not a byline.
+            if PROFILE_HREF.search(link.get("href") or "") and not link.xpath("ancestor::li"):
                 value = clean_byline(element_text(link))
-                if value and len(value.split()) <= 4 and not same_as_site(value, sites):
+                if not any(is_account(w) for w in value.split()) and accept(value):
                     return _split_names([value]), "html:profile-link"
     # A labelled byline ("Авторы: ...") in a block that pruning dropped (layout classes can look like
     # boilerplate); the label makes it safe to read outside the article.
     for element in ctx.full.iter("div", "p", "span") if ctx.full is not None else ():
         text = element_text(element) if AUTHOR_CLASS.search(class_words(element)) else ""
         value = clean_byline(text) if len(text) <= 120 and AUTHOR_LABEL.match(text) else ""
-        if value and not same_as_site(value, sites):
+        if accept(value, strict=False):
             return _split_names([value]), "html:byline (outside the article)"
     return None
+
+
+def _name_in(element: etree._Element, text: str) -> str:
+    """The name(s) in a byline element: the texts of links or spans inside it that are only names ("By
+    <a>Will Judd</a>, Former Deputy Editor"; "By <a>A</a> and <a>B</a>"), else the cleaned line."""
+    found: list[str] = []
+    for inner in element.iterdescendants("a", "span", "strong", "b"):
+        value = clean_byline(element_text(inner))
+        if value and name_shaped(value) and len(value.split()) >= 2 and value not in found:
+            found.append(value)
+    return ", ".join(found[:MAX_AUTHORS]) if found else clean_byline(re.split(r"\s+[·|•]\s+", text)[0])
 
 
 def _signed(ctx: Context) -> Found | None:

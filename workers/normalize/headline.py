@@ -93,10 +93,10 @@ def _site_tokens(statements: Sequence[Statement], site_names: Iterable[str]) -> 
     for i, a in enumerate(texts):
         for b in texts[i + 1 :]:
             ta, tb = tokens(a), tokens(b)
-            if ta != tb and _contains(ta, tb):
-                sites.update(tokens(seg) for seg in segments(a) if not _contains(tb, tokens(seg)))
-            elif ta != tb and _contains(tb, ta):
-                sites.update(tokens(seg) for seg in segments(b) if not _contains(ta, tokens(seg)))
+            if ta != tb and contains(ta, tb):
+                sites.update(tokens(seg) for seg in segments(a) if not contains(tb, tokens(seg)))
+            elif ta != tb and contains(tb, ta):
+                sites.update(tokens(seg) for seg in segments(b) if not contains(ta, tokens(seg)))
     sites.discard(())
     return sites
 
@@ -162,7 +162,7 @@ def _agreement(variants: list[str], pieces: list[Piece], loose: bool) -> str | N
         if _f1(whole, piece) >= AGREEING_F1:
             return variants[0]
         shorter, longer = (whole, piece) if len(whole) <= len(piece) else (piece, whole)
-        if len(shorter) >= 2 and len(shorter) >= CONTAINED_SHARE * len(longer) and _contains(longer, shorter):
+        if len(shorter) >= 2 and len(shorter) >= CONTAINED_SHARE * len(longer) and contains(longer, shorter):
             return variants[0]
     return None
 
@@ -173,7 +173,7 @@ def _agreeing_source(text: str, pieces: list[Piece]) -> str:
         if piece == found:
             return via
     for piece, via, _ in pieces:
-        if _f1(found, piece) >= AGREEING_F1 or _contains(piece, found) or _contains(found, piece):
+        if _f1(found, piece) >= AGREEING_F1 or contains(piece, found) or contains(found, piece):
             return via
     return pieces[0][1] if pieces else ""
 
@@ -215,7 +215,7 @@ def _strip_site_ends(text: str, sites: set[tuple[str, ...]]) -> str:
     return out.strip(_QUOTES + " ")
 
 
-def _contains(longer: Sequence[str], shorter: Sequence[str]) -> bool:
+def contains(longer: Sequence[str], shorter: Sequence[str]) -> bool:
     n = len(shorter)
     return 0 < n <= len(longer) and any(tuple(longer[i : i + n]) == tuple(shorter) for i in range(len(longer) - n + 1))
 

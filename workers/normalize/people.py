@@ -8,28 +8,37 @@ import html
 import re
 from collections.abc import Iterable
 
-from workers.normalize.headline import tokens
+from workers.normalize.headline import contains, tokens
 from workers.normalize.text import clean_line
 
 # Words before the name: "By", "Written by", "Guide by", "von", "Автор:", "Текст:", "от".
 BYLINE_PREFIX = re.compile(
     r"^[\s:|•·—–-]*(?:(?:автор[ыа]?|текст|материал подготовил[аи]?|подготовил[аи]?|фото и текст|author[s]?|"
     r"authored by|written by|posted by|published by|reviewed by|article by|guide by|story by|words by|"
-    r"veröffentlicht von|geschrieben von|artikel von|ein beitrag von|by|von|par|por|от)\b[\s:—–-]*)+",
+    r"veröffentlicht von|geschrieben von|artikel von|ein beitrag von|view all posts by|more posts by|posts by|"
+    r"about the author|about|by|von|par|por|от)\b[\s:—–-]*)+",
     re.IGNORECASE,
 )
-# What follows the name and is not part of it: a job title, "Updated ...", a date, "| Site".
-BYLINE_TAIL = re.compile(
-    r"\s*(?:[|•·]|\s[—–-]\s|,\s*(?:корреспондент|обозреватель|редактор|журналист|staff|senior|editor|reporter|"
-    r"writer|correspondent|contributor|columnist|head|former|председатель|специальный)|\s(?:updated|last updated|"
-    r"published|on|am|le|el|vom|am)\s|\s\d).*$",
-    re.IGNORECASE,
+# What follows the name and is not part of it: a job title, "Updated ...", a date, "| Site", a reviewer.
+_TAILS = (
+    r"[|•·]",
+    r"\s[—–-]\s",
+    r",\s*(?:корреспондент|обозреватель|редактор|журналист|председатель|специальный|staff|senior|editor|reporter"
+    r"|writer|correspondent|contributor|columnist|head|former)",
+    r"\s(?:updated|last updated|published|on|am|le|el|vom)\s",
+    r"\.?\s*(?:medically |fact[- ]checked |reviewed )by\b",
+    r";\s*(?:источник|source|фото|photo)\b",
+    r"\s(?:янв|фев|мар|апр|ма[йя]|июн|июл|авг|сен|окт|ноя|дек|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
+    r"[а-яa-z]*\.?,?\s+\d",
+    r"\s\d",
 )
+BYLINE_TAIL = re.compile(r"\s*(?:" + "|".join(_TAILS) + r").*$", re.IGNORECASE)
 # Words that name a role, not a person, when they are the whole byline.
 ACCOUNT = re.compile(
     r"^(?:admin|administrator|администратор|админ|журналист|user|guest|webmaster|moderator|модератор|"
     r"пользователь|гость|follow|share|subscribe|datum|date|more|read more|view all posts|posts|author|автор|"
-    r"by|von|зарегистрироваться|регистрация|войти|вход|выйти|профиль|login|log in|sign in|sign up|register|"
+    r"by|von|зарегистрироваться|регистрация|авторизация|войти|вход|выйти|профиль|написать автору|login|log in|"
+    r"sign in|sign up|register|"
     r"logout|profile|my account)(?:$|\s)",
     re.IGNORECASE,
 )
@@ -63,15 +72,35 @@ def is_account(name: str) -> bool:
 
 
 def same_as_site(name: str, site_names: Iterable[str]) -> bool:
-    """The publisher or site given as the author: equal to a declared site name, or to the host."""
+    """The publisher or site given as the author: a declared site name or the host, alone or inside the
+    byline ("Газета Звезда Алтая", "LAOLA1.at")."""
     found = tokens(name)
     if not found:
         return False
     for site in site_names:
         site_tokens = tokens(site)
-        if site_tokens and (found == site_tokens or set(found) <= set(site_tokens) | {"com", "www"}):
+        if site_tokens and (set(found) <= set(site_tokens) | {"com", "www"} or contains(found, site_tokens)):
             return True
     return False
+
+
+# Lower-case words allowed inside a person's name.
+_PARTICLES = {"von", "van", "de", "da", "di", "del", "der", "den", "du", "le", "la", "bin", "al", "y", "e", "и", "zu"}
+_HANDLE = re.compile(r"^[A-Za-z0-9_.-]{3,30}$")
+
+
+def name_shaped(text: str) -> bool:
+    """A person's name as printed in a page element: capitalised words (particles aside), or one Latin
+    user handle ("ThisIsZolden", "jullka"). Link texts such as "Написать автору" or "Клуб" are not."""
+    parts = [p for p in re.split(r",\s*|\s+(?:and|und|и)\s+", text) if p.strip()]
+    if len(parts) > 1:
+        return all(name_shaped(p) for p in parts)
+    words = text.split()
+    if len(words) == 1:
+        return bool(_HANDLE.match(words[0]))
+    if len(words) > 5:
+        return False
+    return all(w[:1].isupper() or w.lower() in _PARTICLES or not w[:1].isalpha() for w in words)
 
 
 def looks_like_organization(name: str) -> bool:
