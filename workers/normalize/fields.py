@@ -20,6 +20,7 @@ from workers.normalize.markup import Markup, itemprop_values, names
 from workers.normalize.people import (
     clean_byline,
     is_account,
+    is_job_title,
     looks_like_organization,
     name_shaped,
     same_as_site,
@@ -326,35 +327,43 @@ def _byline(ctx: Context, sites: list[str], site_named: list[str]) -> Found | No
     id, rel or itemprop says author; a link to an author's profile page; a labelled byline in a block that
     pruning dropped. A byline that names the site itself goes to `site_named` (a fallback)."""
 
-    def accept(value: str, strict: bool = True) -> bool:
-        if not value or re.search(r"\d{2}", value) or not (name_shaped(value) or (not strict and value[:1].isupper())):
+    def accept(value: str, strict: bool = True, handle: bool = True) -> bool:
+        """`strict`: the words must be name-shaped (else one capitalised word will do); `handle`: a lone
+        lower-case user handle may pass (not for a line that only starts with "by")."""
+        if not value or re.search(r"\d{2}", value) or is_job_title(value):
             return False
-        if same_as_site(value, sites):
+        if not (name_shaped(value) or (not strict and value[:1].isupper())) or (not handle and value[:1].islower()):
+            return False
+        if same_as_site(value, sites) or looks_like_organization(value):
             site_named.append(value)
             return False
         return True
 
-    in_scope: list[str] = []
+    names_found: list[str] = []
     for where in (ctx.scope, ctx.root):
+        container: etree._Element | None = None
         for element in where.iter(etree.Element):
             words = " ".join(element.get(a, "") for a in ("class", "id", "itemprop", "data-testid"))
-            if AUTHOR_NAME_ATTRIBUTES.search(words) or "author" in (element.get("rel") or ""):
-                text = element_text(element)
-                value = clean_byline(text) if len(text) <= 80 else ""
-                if accept(value) and value not in in_scope:
-                    in_scope.append(value)
-                    if where is ctx.root or len(in_scope) == MAX_AUTHORS:
-                        break
-        if in_scope:
-            return _split_names(in_scope), "html:author-name"
+            if not (AUTHOR_NAME_ATTRIBUTES.search(words) or "author" in (element.get("rel") or "")):
+                continue
+            # Co-authors sit together; author names further on belong to other articles' teasers.
+            if container is not None and not any(a is container for a in element.iterancestors()):
+                continue
+            text = element_text(element)
+            value = clean_byline(text) if len(text) <= 80 else ""
+            if accept(value) and value not in names_found:
+                names_found.append(value)
+                parent = element.getparent()
+                container = parent.getparent() if parent is not None and container is None else container
+                if where is ctx.root or len(names_found) == MAX_AUTHORS:
+                    break
+        if names_found:
+            return _split_names(names_found), "html:author-name"
     for element, text in ctx.short_texts(limit=120):
-        if (
-            AUTHOR_CLASS.search(class_words(element))
-            or "author" in (element.get("rel") or "")
-            or AUTHOR_PREFIX.match(text)
-        ):
+        by_class = AUTHOR_CLASS.search(class_words(element)) or "author" in (element.get("rel") or "")
+        if by_class or AUTHOR_PREFIX.match(text):
             value = _name_in(element, text)
-            if accept(value, strict=False):
+            if accept(value, strict=False, handle=bool(by_class)):
                 ctx.used.append(element)
                 return _split_names([value]), "html:byline"
     for element in ctx.root.iter(etree.Element):

@@ -103,6 +103,18 @@ def name_shaped(text: str) -> bool:
     return all(w[:1].isupper() or w.lower() in _PARTICLES or not w[:1].isalpha() for w in words)
 
 
+JOB_TITLE = re.compile(
+    r"^(?:(?:senior|staff|contributing|guest|former|chief|managing|deputy|head|news|tech|freelance)\s+)*"
+    r"(?:writer|editor|reporter|contributor|correspondent|columnist|journalist|author|корреспондент|обозреватель)s?$",
+    re.IGNORECASE,
+)
+
+
+def is_job_title(name: str) -> bool:
+    """ "Staff Writer", "Senior Editor": a role printed where the name would be."""
+    return bool(JOB_TITLE.match(name.strip(" .:")))
+
+
 def looks_like_organization(name: str) -> bool:
     return bool(ORGANIZATION_WORD.search(name))
 
