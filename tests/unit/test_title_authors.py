@@ -124,3 +124,20 @@ def test_site_named_in_the_byline_is_kept_only_as_the_last_resort():
     head = "<meta property='og:site_name' content='Hausinfo'>"
     body = f"<article><h1>Kondenswasser</h1><p class='author'>Artikel von Hausinfo</p>{BODY}</article>"
     assert page(head, body)["authors"] == ["Hausinfo"]
+
+
+def test_short_h1_made_of_the_site_names_words_is_the_site():
+    head = (
+        "<meta property='og:site_name' content='Minecraft Update News'>"
+        "<meta property='og:title' content='Minecraft 1.8 - The Bountiful Update'>"
+    )
+    assert page(head, f"<div><h1>Minecraft News</h1>{BODY}</div>")["title"] == "Minecraft 1.8 - The Bountiful Update"
+
+
+def test_publisher_named_after_the_headline_is_not_a_site_name():
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "publisher": {"name": "Baby photo row"}}'
+        "</script><meta property='og:title' content='Baby photo row'>"
+    )
+    body = f"<div><h1 class='hidden'>Morning Show</h1></div><div><h1>Baby photo row</h1>{BODY}</div>"
+    assert page(head, body)["title"] == "Baby photo row"

@@ -32,6 +32,7 @@ _TRANSLIT = str.maketrans({"а": "a", "б": "b", "в": "v", "г": "g", "д": "d"
                            "щ": "sch", "ъ": "", "ы": "y", "ь": "", "э": "e", "ю": "yu", "я": "ya"})  # fmt: skip
 AGREEING_F1 = 0.8  # two wordings of one headline ("A Guide to X" / "The Guide to X")
 CONTAINED_SHARE = 0.5  # a heading inside a longer statement must be at least half of it
+SHORT_SITE_PART = 3  # words; a heading this short made of the site name's words is the site's name
 MAX_INNER = 8  # inner elements of a heading tried as badge or kicker
 HEADINGS_PER_TAG = 12  # a page's first dozen h1 / h2 are enough: the headline is near the top
 
@@ -98,13 +99,18 @@ def _site_tokens(statements: Sequence[Statement], site_names: Iterable[str]) -> 
             elif ta != tb and contains(tb, ta):
                 sites.update(tokens(seg) for seg in segments(b) if not contains(ta, tokens(seg)))
     sites.discard(())
+    # A "site name" that is the headline itself comes from broken markup (a publisher named after the article).
+    sites.difference_update(tokens(t) for t in texts)
     return sites
 
 
 def _is_site(text: str, sites: set[tuple[str, ...]]) -> bool:
     """Empty, or the site's name; a Cyrillic name is also compared with the Latin host ("Грани.Ру", grani.ru)."""
     found = tokens(text)
-    return not found or found in sites or tokens(text.lower().translate(_TRANSLIT)) in sites
+    if not found or found in sites or tokens(text.lower().translate(_TRANSLIT)) in sites:
+        return True
+    # A short heading made of the site name's words ("Minecraft News" on "Minecraft Update News").
+    return len(found) <= SHORT_SITE_PART and any(set(found) <= set(site) for site in sites)
 
 
 Piece = tuple[tuple[str, ...], str, bool]  # tokens, source, whether it is the statement whole (or its core)
