@@ -141,3 +141,13 @@ def test_publisher_named_after_the_headline_is_not_a_site_name():
     )
     body = f"<div><h1 class='hidden'>Morning Show</h1></div><div><h1>Baby photo row</h1>{BODY}</div>"
     assert page(head, body)["title"] == "Baby photo row"
+
+
+def test_site_name_glued_to_the_title_without_a_separator_is_cut():
+    head = "<title>davidbau.com Vibe Coding</title>"
+    assert page(head, f"<div>{BODY}</div>", url="https://davidbau.com/archives/1.html")["title"] == "Vibe Coding"
+
+
+def test_title_without_site_information_keeps_its_longest_part():
+    head = "<title>Students abroad watch the two sessions closely_Education_Youth Net</title>"
+    assert page(head, f"<div>{BODY}</div>")["title"] == "Students abroad watch the two sessions closely"

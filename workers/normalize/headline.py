@@ -81,6 +81,9 @@ def choose_headline(
         return text, "html:h1"
     for statement in statements:
         core = _core(statement.text, sites, statements)
+        if core == unescape(statement.text) and statement.via == "html:title":
+            # Nothing known about the site: "Headline | Section | Site" keeps its longest part.
+            core = max(segments(core, colon=False) or [core], key=len)
         if core:
             return core, statement.via
     return None
@@ -187,7 +190,7 @@ def _agreeing_source(text: str, pieces: list[Piece]) -> str:
 def _core(text: str, sites: set[tuple[str, ...]], statements: Sequence[Statement]) -> str:
     """A statement without the site's name: the segments that are not the site, kept whole when they
     are all headline; when several remain, the longest one another statement also has."""
-    text = unescape(text)
+    text = _strip_site_words(unescape(text), sites)
     parts = segments(text)
     if len(parts) <= 1:
         return text
@@ -203,6 +206,18 @@ def _core(text: str, sites: set[tuple[str, ...]], statements: Sequence[Statement
     if shared:
         return max(shared, key=len)
     return _strip_site_ends(text, sites)
+
+
+def _strip_site_words(text: str, sites: set[tuple[str, ...]]) -> str:
+    """The site's name glued to the headline without a separator ("davidbau.com Vibe Coding")."""
+    found = tokens(text)
+    for site in sites:
+        if len(found) > len(site) and (found[: len(site)] == site or found[-len(site) :] == site):
+            words = r"\W+".join(re.escape(w) for w in site)
+            stripped = re.sub(rf"^\W*{words}(?!\w)\W*|\W*(?<!\w){words}\W*$", "", text, count=1, flags=re.IGNORECASE)
+            if tokens(stripped):
+                return stripped.strip()
+    return text
 
 
 def _strip_site_ends(text: str, sites: set[tuple[str, ...]]) -> str:
