@@ -151,3 +151,21 @@ def test_site_name_glued_to_the_title_without_a_separator_is_cut():
 def test_title_without_site_information_keeps_its_longest_part():
     head = "<title>Students abroad watch the two sessions closely_Education_Youth Net</title>"
     assert page(head, f"<div>{BODY}</div>")["title"] == "Students abroad watch the two sessions closely"
+
+
+def test_label_alone_and_the_name_in_the_next_element():
+    body = f"<article><h1>Grants</h1><div><h3>Author</h3><p> Lisa D. Ellis</p></div>{BODY}</article>"
+    assert page("", body)["authors"] == ["Lisa D. Ellis"]
+
+
+def test_author_box_heading_is_the_name_not_the_biography():
+    body = (
+        f"<article><h1>Company cars</h1>{BODY}<div class='author-bio'><h3>Martin Junker</h3>"
+        "<p>Martin writes about leasing since 2010.</p></div></article>"
+    )
+    assert page("", body)["authors"] == ["Martin Junker"]
+
+
+def test_german_blogger_byline_prefix_is_cut():
+    body = f"<article><h1>Tach auch</h1>{BODY}<span class='post-author'>Eingestellt von der Michel</span></article>"
+    assert page("", body)["authors"] == ["der Michel"]

@@ -302,10 +302,16 @@ PROFILE_HREF = re.compile(
     r"/(?:authors?|users?|u|profile|avtory?|autor(?:en)?|journalists?)/(?!new\b|login|register|sign)[^/?#]+/?$"
 )
 AUTHOR_NAME_ATTRIBUTES = re.compile(
-    r"author-?name|author__name|authorname|byline-?name|byline__name|author_name|byline__author|AuthorCard|AuthorURL",
+    r"author[\w-]*name|byline[\w-]*name|byline__author|AuthorCard|AuthorURL",
     re.IGNORECASE,
 )
 MAX_AUTHORS = 4
+LABEL_TAGS = ("span", "div", "p", "h2", "h3", "h4", "h5", "dt", "strong", "b", "em", "small", "label")
+AUTHOR_LABEL_ALONE = re.compile(
+    r"^(?:authors?|autor(?:in|en)?|автор[ыа]?|written by|article by|posted by|by|von|par|por|от|текст)\s*:?$",
+    re.IGNORECASE,
+)
+AUTHOR_BOX = re.compile(r"author[-_]?(?:bio|box|info|card|profile)")
 AUTHOR_LABEL = re.compile(r"^(?:автор[ыа]?|текст|authors?|by|von)\s*[:—-]", re.IGNORECASE)
 AUTHOR_NOT = re.compile(r"comment|avatar|image|img|photo|bio|about|description|date|time|share|social", re.IGNORECASE)
 
@@ -373,6 +379,20 @@ def _byline(ctx: Context, sites: list[str], site_named: list[str]) -> Found | No
         text = element_text(element)
         if text and len(text) <= 120 and accept(value := _name_in(element, text)):
             return _split_names([value]), "html:author-element"
+    # A label on its own ("Author", "By", "Автор") and the name in the element after it.
+    for where in (ctx.scope, ctx.root):
+        for element in where.iter(*LABEL_TAGS):
+            if len(element) > 2 or not AUTHOR_LABEL_ALONE.match(element_text(element)):
+                continue
+            following = element.getnext()
+            if following is not None and accept(value := clean_byline(element_text(following))):
+                return _split_names([value]), "html:byline-label"
+    # An author box names its author in its heading (the rest is the biography).
+    for element in ctx.root.iter(etree.Element):
+        if AUTHOR_BOX.search(class_words(element)):
+            heading = next(element.iterdescendants("h2", "h3", "h4", "h5", "strong", "b"), None)
+            if heading is not None and accept(value := clean_byline(element_text(heading))):
+                return _split_names([value]), "html:author-box"
     # A link to the author's profile page ("/users/name/", "/authors/name"), in the article first.
     for where in (ctx.scope, ctx.root):
         for link in where.iter("a"):

@@ -15,7 +15,8 @@ from workers.normalize.text import clean_line
 BYLINE_PREFIX = re.compile(
     r"^[\s:|•·—–-]*(?:(?:автор[ыа]?|текст|материал подготовил[аи]?|подготовил[аи]?|фото и текст|author[s]?|"
     r"authored by|written by|posted by|published by|reviewed by|article by|guide by|story by|words by|"
-    r"veröffentlicht von|geschrieben von|artikel von|ein beitrag von|view all posts by|more posts by|posts by|"
+    r"veröffentlicht von|geschrieben von|artikel von|ein beitrag von|eingestellt von|verfasst von|erstellt von|"
+    r"redaktion(?=\s*:)|escrito por|écrit par|publié par|view all posts by|more posts by|posts by|"
     r"about the author|about|by|von|par|por|от)\b[\s:—–-]*)+",
     re.IGNORECASE,
 )
@@ -31,6 +32,7 @@ _TAILS = (
     r"\s(?:янв|фев|мар|апр|ма[йя]|июн|июл|авг|сен|окт|ноя|дек|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)"
     r"[а-яa-z]*\.?,?\s+\d",
     r"\s\d",
+    r"\s+\([^)]*\)$",  # "(Pressesprecher des EJW)"
 )
 BYLINE_TAIL = re.compile(r"\s*(?:" + "|".join(_TAILS) + r").*$", re.IGNORECASE)
 # Words that name a role, not a person, when they are the whole byline.
