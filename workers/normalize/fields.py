@@ -306,6 +306,25 @@ AUTHOR_NAME_ATTRIBUTES = re.compile(
     re.IGNORECASE,
 )
 MAX_AUTHORS = 4
+CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
+# Attributes that name what an element is, and the words in them that mark a byline.
+MARK_ATTRIBUTES = ("class", "id", "rel", "itemprop", "data-testid", "data-component")
+AUTHOR_MARK = re.compile(r"author|byline|writer|autor|avtor|journalist|reporter|screenname|byl", re.IGNORECASE)
+# "uthor" and "utor" catch author/Author/autor/Autor/avtor's neighbours; "yline" byline/Byline; "riter" writer.
+AUTHOR_MARKED_XPATH = (
+    ".//*[contains(@class, 'uthor') or contains(@class, 'utor') or contains(@class, 'vtor')"
+    " or contains(@class, 'yline')"
+    " or contains(@class, 'riter') or contains(@id, 'uthor') or contains(@itemprop, 'uthor') or contains(@rel, 'uthor')"
+    " or contains(@data-testid, 'uthor')]"
+)
+AUTHOR_CLASS_XPATH = ".//*[contains(@class, 'uthor') or contains(@class, 'UTHOR')]"
+PROFILE_LINK_XPATH = (
+    ".//a["
+    + " or ".join(
+        f"contains(@href, '/{p}')" for p in ("author", "user", "u/", "profile", "avtor", "autor", "journalist")
+    )
+    + "]"
+)
 LABEL_TAGS = ("span", "div", "p", "h2", "h3", "h4", "h5", "dt", "strong", "b", "em", "small", "label")
 AUTHOR_LABEL_ALONE = re.compile(
     r"^(?:authors?|autor(?:in|en)?|автор[ыа]?|written by|article by|posted by|by|von|par|por|от|текст)\s*:?$",
@@ -345,23 +364,25 @@ def _byline(ctx: Context, sites: list[str], site_named: list[str]) -> Found | No
             return False
         return True
 
+    # One pass finds the few elements whose attributes mention an author; the passes below sort them.
+    marked = _author_marked(ctx.root)
+    in_scope = [el for el in marked if _inside(el, ctx.scope)]
     names_found: list[str] = []
-    for where in (ctx.scope, ctx.root):
+    for candidates in (in_scope, marked):
         container: etree._Element | None = None
-        for element in where.iter(etree.Element):
-            words = " ".join(element.get(a, "") for a in ("class", "id", "itemprop", "data-testid"))
-            if not (AUTHOR_NAME_ATTRIBUTES.search(words) or "author" in (element.get("rel") or "")):
+        for element in candidates:
+            if not (AUTHOR_NAME_ATTRIBUTES.search(_attribute_words(element)) or "author" in (element.get("rel") or "")):
                 continue
             # Co-authors sit together; author names further on belong to other articles' teasers.
-            if container is not None and not any(a is container for a in element.iterancestors()):
+            if container is not None and not _inside(element, container):
                 continue
-            text = element_text(element)
+            text = element_text(element) if not _bigger_than(element, 12) else ""
             value = clean_byline(text) if len(text) <= 80 else ""
             if accept(value) and value not in names_found:
                 names_found.append(value)
                 parent = element.getparent()
                 container = parent.getparent() if parent is not None and container is None else container
-                if where is ctx.root or len(names_found) == MAX_AUTHORS:
+                if candidates is marked or len(names_found) == MAX_AUTHORS:
                     break
         if names_found:
             return _split_names(names_found), "html:author-name"
@@ -372,43 +393,67 @@ def _byline(ctx: Context, sites: list[str], site_named: list[str]) -> Found | No
             if accept(value, strict=False, handle=bool(by_class)):
                 ctx.used.append(element)
                 return _split_names([value]), "html:byline"
-    for element in ctx.root.iter(etree.Element):
-        words = " ".join(element.get(a, "") for a in ("class", "id", "rel", "itemprop", "data-component"))
-        if not AUTHOR_ATTRIBUTES.search(words) or AUTHOR_NOT.search(words):
+    for element in marked:
+        words = _attribute_words(element)
+        if not AUTHOR_ATTRIBUTES.search(words) or AUTHOR_NOT.search(words) or _bigger_than(element, 12):
             continue
         text = element_text(element)
         if text and len(text) <= 120 and accept(value := _name_in(element, text)):
             return _split_names([value]), "html:author-element"
-    # A label on its own ("Author", "By", "Автор") and the name in the element after it.
-    for where in (ctx.scope, ctx.root):
-        for element in where.iter(*LABEL_TAGS):
-            if len(element) > 2 or not AUTHOR_LABEL_ALONE.match(element_text(element)):
-                continue
-            following = element.getnext()
-            if following is not None and accept(value := clean_byline(element_text(following))):
-                return _split_names([value]), "html:byline-label"
+    # A label on its own ("Author", "By", "Автор") and the name in the element after it, in the article
+    # first. A label is a leaf: reading only its own text keeps this pass cheap on big pages.
+    labels = [
+        el
+        for el in ctx.root.iter(*LABEL_TAGS)
+        if not len(el) and el.text and len(el.text) < 40 and AUTHOR_LABEL_ALONE.match(el.text.strip())
+    ]
+    for element in [el for el in labels if _inside(el, ctx.scope)] + labels:
+        following = element.getnext()
+        if following is not None and accept(value := clean_byline(element_text(following))):
+            return _split_names([value]), "html:byline-label"
     # An author box names its author in its heading (the rest is the biography).
-    for element in ctx.root.iter(etree.Element):
+    for element in marked:
         if AUTHOR_BOX.search(class_words(element)):
             heading = next(element.iterdescendants("h2", "h3", "h4", "h5", "strong", "b"), None)
             if heading is not None and accept(value := clean_byline(element_text(heading))):
                 return _split_names([value]), "html:author-box"
     # A link to the author's profile page ("/users/name/", "/authors/name"), in the article first.
-    for where in (ctx.scope, ctx.root):
-        for link in where.iter("a"):
-            # A list of profile links is a staff directory or a menu, not a byline.
-            if PROFILE_HREF.search(link.get("href") or "") and not link.xpath("ancestor::li"):
-                value = clean_byline(element_text(link))
-                if not any(is_account(w) for w in value.split()) and accept(value):
-                    return _split_names([value]), "html:profile-link"
+    links = ctx.root.xpath(PROFILE_LINK_XPATH)
+    for link in [a for a in links if _inside(a, ctx.scope)] + links:
+        # A list of profile links is a staff directory or a menu, not a byline.
+        if PROFILE_HREF.search(link.get("href") or "") and not link.xpath("ancestor::li"):
+            value = clean_byline(element_text(link))
+            if not any(is_account(w) for w in value.split()) and accept(value):
+                return _split_names([value]), "html:profile-link"
     # A labelled byline ("Авторы: ...") in a block that pruning dropped (layout classes can look like
     # boilerplate); the label makes it safe to read outside the article.
-    for element in ctx.full.iter("div", "p", "span") if ctx.full is not None else ():
-        text = element_text(element) if AUTHOR_CLASS.search(class_words(element)) else ""
+    for element in ctx.full.xpath(AUTHOR_CLASS_XPATH) if ctx.full is not None else ():
+        if element.tag not in ("div", "p", "span") or not AUTHOR_CLASS.search(class_words(element)):
+            continue
+        text = element_text(element) if not _bigger_than(element, 12) else ""
         value = clean_byline(text) if len(text) <= 120 and AUTHOR_LABEL.match(text) else ""
         if accept(value, strict=False):
             return _split_names([value]), "html:byline (outside the article)"
     return None
+
+
+def _attribute_words(element: etree._Element) -> str:
+    return " ".join(element.get(a, "") for a in MARK_ATTRIBUTES)
+
+
+def _author_marked(root: etree._Element) -> list[etree._Element]:
+    """The elements whose class, id, rel, itemprop or test id mentions an author or byline, in page order.
+    XPath picks the few candidates in C (a Python loop over every element costs milliseconds on big pages)."""
+    return [el for el in root.xpath(AUTHOR_MARKED_XPATH) if AUTHOR_MARK.search(_attribute_words(el))]
+
+
+def _inside(element: etree._Element, container: etree._Element) -> bool:
+    return element is container or any(a is container for a in element.iterancestors())
+
+
+def _bigger_than(element: etree._Element, size: int) -> bool:
+    """More than `size` elements inside (counted lazily: a page-wide container costs no more than a leaf)."""
+    return sum(1 for _ in zip(range(size + 1), element.iterdescendants(), strict=False)) > size
 
 
 def _name_in(element: etree._Element, text: str) -> str:
@@ -425,9 +470,13 @@ def _name_in(element: etree._Element, text: str) -> str:
 def _signed(ctx: Context) -> Found | None:
     """A name signed under the text: the last short block after the article's paragraphs that is only a
     person's name ("Мария КОЧНЕВА", "Ксения Мукеева, председатель клуба")."""
+    if not any(CYRILLIC.search(text) for _, text, _ in ctx.short_text_index[:40]):
+        return None  # the signature shape is a Russian convention (see people.SIGNATURE)
     long_seen = False
     found = ""
     for element in ctx.scope.iter("p", "div"):
+        if element.tag == "div" and _bigger_than(element, 20):
+            continue
         raw = element.text_content()
         if len(raw) >= 200 and element.tag == "p":
             long_seen, found = True, ""

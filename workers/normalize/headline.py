@@ -70,10 +70,13 @@ def choose_headline(
     `single_h1` is the article's only <h1>, taken when no statement agrees with any heading."""
     sites = _site_tokens(statements, site_names)
     pieces = _pieces(statements, sites)
-    for element, kind in headings:
-        variants = _variants(element)
-        if not variants or _is_site(variants[0], sites):
+    tried: set[str] = set()
+    for element, kind in headings if pieces else ():
+        # Inner parts (badge, kicker) only for the article's own h1; a text already tried is not tried again.
+        variants = _variants(element, inner=kind == "h1")
+        if not variants or variants[0] in tried or _is_site(variants[0], sites):
             continue
+        tried.add(variants[0])
         agreed = _agreement(variants, pieces, loose=kind == "h1")
         if agreed is not None:
             return agreed, f"html:{kind} (agrees with {_agreeing_source(agreed, pieces)})"
@@ -131,15 +134,17 @@ def _pieces(statements: Sequence[Statement], sites: set[tuple[str, ...]]) -> lis
     return [p for p in pieces if p[0]]
 
 
-def _variants(element: etree._Element) -> list[str]:
+def _variants(element: etree._Element, inner: bool = True) -> list[str]:
     """The heading's text, then its text without one inner element (a badge, a kicker, a comment counter
     inside the <h1>), then each inner element's own text (a headline split into spans)."""
     whole = unescape(element_text(element))
     if not whole:
         return []
     found = [whole]
-    inner = [el for el in element.iterdescendants() if isinstance(el.tag, str) and el.text_content().strip()]
-    for child in inner[:MAX_INNER]:
+    if not inner:
+        return found
+    parts = [el for el in element.iterdescendants() if isinstance(el.tag, str) and el.text_content().strip()]
+    for child in parts[:MAX_INNER]:
         found.append(unescape(clean_line(" ".join(_text_without(element, child)))))
         found.append(unescape(element_text(child)))
     return [v for v in found if v]
