@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from functools import cached_property
+from itertools import islice
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -85,8 +86,8 @@ def title(ctx: Context) -> Found | None:
     scope_h1 = list(ctx.scope.iter("h1"))[:HEADINGS_PER_TAG] or list(ctx.root.iter("h1"))[:HEADINGS_PER_TAG]
     headings = [(h, "h1") for h in scope_h1] + [(h, "h2") for h in list(ctx.scope.iter("h2"))[:HEADINGS_PER_TAG]]
     if ctx.full is not None:  # a headline inside a block that pruning dropped (a page <header>, a hero box)
-        for tag in ("h1", "h2"):
-            headings.extend((h, f"{tag} outside the article") for h in list(ctx.full.iter(tag))[:HEADINGS_PER_TAG])
+        outside = list(islice(ctx.full.iter("h1", "h2"), 2 * HEADINGS_PER_TAG))
+        headings.extend((h, f"{tag} outside the article") for tag in ("h1", "h2") for h in outside if h.tag == tag)
     # The only <h1> is the headline when nothing contradicts it; among several, the metadata decides.
     with_text = [h for h in scope_h1 if element_text(h)]
     single = with_text[0] if len(with_text) == 1 else None
