@@ -14,7 +14,7 @@ from workers.normalize.text import clean_line
 # Words before the name: "By", "Written by", "Guide by", "von", "Автор:", "Текст:", "от".
 BYLINE_PREFIX = re.compile(
     r"^[\s:|•·—–-]*(?:(?:автор[ыа]?|текст|материал подготовил[аи]?|подготовил[аи]?|фото и текст|author[s]?|"
-    r"authored by|written by|posted by|published by|reviewed by|article by|guide by|story by|words by|"
+    r"autor(?:in)?|authored by|written by|posted by|published by|reviewed by|article by|guide by|story by|words by|"
     r"veröffentlicht von|geschrieben von|artikel von|ein beitrag von|eingestellt von|verfasst von|erstellt von|"
     r"redaktion(?=\s*:)|escrito por|écrit par|publié par|view all posts by|more posts by|posts by|"
     r"about the author|about|by|von|par|por|от)\b[\s:—–-]*)+",
@@ -50,7 +50,7 @@ ORGANIZATION_WORD = re.compile(
     r"редакция|новости|агентство|газета|журнал|издание|службa|пресс-служба|clinic|university|institute)\b\.?",
     re.IGNORECASE,
 )
-_NOT_NAME = re.compile(r"[@{}<>©]|^https?:")  # an e-mail, a template placeholder, markup, a copyright, a link
+_NOT_NAME = re.compile(r"[@{}<>©]|^https?:|^www\.")  # an e-mail, a template placeholder, markup, a copyright, a link
 _LETTER = re.compile(r"[^\W\d_]")
 # A person's name as signed under Russian articles: first name and surname, the surname often in capitals
 # ("Мария КОЧНЕВА"). Latin two-word lines are too often buttons and headings ("Read More") to be read so.
