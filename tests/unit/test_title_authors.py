@@ -169,3 +169,8 @@ def test_author_box_heading_is_the_name_not_the_biography():
 def test_german_blogger_byline_prefix_is_cut():
     body = f"<article><h1>Tach auch</h1>{BODY}<span class='post-author'>Eingestellt von der Michel</span></article>"
     assert page("", body)["authors"] == ["der Michel"]
+
+
+def test_without_any_metadata_the_first_of_several_h1_is_the_headline():
+    body = f"<article><h1>Main story</h1>{BODY}<h1>Second part</h1>{BODY}</article>"
+    assert page("", body)["title"] == "Main story"

@@ -89,6 +89,9 @@ def choose_headline(
             core = max(segments(core, colon=False) or [core], key=len)
         if core:
             return core, statement.via
+    for element, kind in headings:  # no metadata at all: the article's first h1
+        if kind == "h1" and (text := unescape(element_text(element))) and not _is_site(text, sites):
+            return text, "html:h1"
     return None
 
 
