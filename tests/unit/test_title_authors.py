@@ -174,3 +174,11 @@ def test_german_blogger_byline_prefix_is_cut():
 def test_without_any_metadata_the_first_of_several_h1_is_the_headline():
     body = f"<article><h1>Main story</h1>{BODY}<h1>Second part</h1>{BODY}</article>"
     assert page("", body)["title"] == "Main story"
+
+
+def test_linked_co_authors_are_single_names_and_the_role_is_left_out():
+    byline = (
+        "<span class='byline'><span>Von <a>Lars Fischer</a> und <a>Alina Schadwinkel</a></span>, Chief Editor</span>"
+    )
+    body = f"<article><h1>Corona</h1>{byline}{BODY}</article>"
+    assert page("", body)["authors"] == ["Lars Fischer", "Alina Schadwinkel"]

@@ -463,8 +463,10 @@ def _name_in(element: etree._Element, text: str) -> str:
     found: list[str] = []
     for inner in element.iterdescendants("a", "span", "strong", "b"):
         value = clean_byline(element_text(inner))
-        if value and name_shaped(value) and len(value.split()) >= 2 and value not in found:
+        if value and name_shaped(value) and len(value.split()) >= 2 and not is_job_title(value) and value not in found:
             found.append(value)
+    # A span holding "A und B" around the links <a>A</a>, <a>B</a>: the single names, not the pair.
+    found = [v for v in found if not any(other != v and other in v for other in found)]
     return ", ".join(found[:MAX_AUTHORS]) if found else clean_byline(re.split(r"\s+[·|•]\s+", text)[0])
 
 
