@@ -8,13 +8,25 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from functools import cached_property
+from itertools import islice
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml import etree
 
 from workers.normalize.credits import credit_from_text, credits_in_json_ld, credits_in_scope
 from workers.normalize.dates import parse_date_text, parse_iso
+from workers.normalize.headline import HEADINGS_PER_TAG, Statement, choose_headline
 from workers.normalize.markup import Markup, itemprop_values, names
+from workers.normalize.people import (
+    clean_byline,
+    is_account,
+    is_job_title,
+    looks_like_organization,
+    name_shaped,
+    same_as_site,
+    signature,
+)
 from workers.normalize.rules import RuleVersion
 from workers.normalize.scope import ShortText, class_words, scan_short_texts, within
 from workers.normalize.text import clean_line, element_text
@@ -46,6 +58,8 @@ class Context:
     zone: tzinfo
     fetched_at: datetime | None
     used: list[etree._Element] = field(default_factory=list)
+    full: etree._Element | None = None  # the unpruned page (boilerplate blocks still in)
+    url: str = ""  # the fetched URL
 
     def rule_elements(self, name: str) -> list[etree._Element]:
         return self.rule.select(name, self.root) if self.rule else []
@@ -68,20 +82,44 @@ Found = tuple[Any, str]  # (value, provenance)
 def title(ctx: Context) -> Found | None:
     for element in ctx.rule_elements("title"):
         return element_text(element), ctx.rule_via("title")
-    for element in ctx.scope.iter("h1"):
-        text = element_text(element)
-        if text:
-            return text, "html:h1"
+    statements = _headline_statements(ctx)
+    scope_h1 = list(ctx.scope.iter("h1"))[:HEADINGS_PER_TAG] or list(ctx.root.iter("h1"))[:HEADINGS_PER_TAG]
+    headings = [(h, "h1") for h in scope_h1] + [(h, "h2") for h in list(ctx.scope.iter("h2"))[:HEADINGS_PER_TAG]]
+    if ctx.full is not None:  # a headline inside a block that pruning dropped (a page <header>, a hero box)
+        outside = list(islice(ctx.full.iter("h1", "h2"), 2 * HEADINGS_PER_TAG))
+        headings.extend((h, f"{tag} outside the article") for tag in ("h1", "h2") for h in outside if h.tag == tag)
+    # The only <h1> is the headline when nothing contradicts it; among several, the metadata decides.
+    with_text = [h for h in scope_h1 if element_text(h)]
+    single = with_text[0] if len(with_text) == 1 else None
+    return choose_headline(headings, statements, _site_names(ctx), single)
+
+
+def _headline_statements(ctx: Context) -> list[Statement]:
+    """The headline as the page's metadata states it, most specific first; <title> last (it carries the
+    site's name)."""
+    found = []
     headline = ctx.markup.ld("headline")
     if isinstance(headline, str) and headline.strip():
-        return clean_line(headline), "json-ld:headline"
-    found = ctx.markup.first_meta("og:title", "twitter:title")
-    if found:
-        return clean_line(found[1]), f"meta:{found[0]}"
+        found.append(Statement(headline, "json-ld:headline"))
+    for key in ("og:title", "twitter:title"):
+        for value in ctx.markup.meta.get(key, ())[:1]:
+            if value.strip():
+                found.append(Statement(value, f"meta:{key}"))
     text = ctx.root.findtext(".//title")
     if text and text.strip():
-        return re.split(r"\s+[|—–-]\s+", clean_line(text))[0], "html:title"
-    return None
+        found.append(Statement(text, "html:title"))
+    return found
+
+
+def _site_names(ctx: Context) -> list[str]:
+    """The site's and publisher's names and the host: a heading or title part equal to one is not a headline."""
+    found = [v for key in ("og:site_name", "application-name", "twitter:site") for v in ctx.markup.meta.get(key, ())]
+    found.extend(names(ctx.markup.ld("publisher")))
+    for url in [ctx.url, *ctx.markup.meta.get("og:url", ()), *ctx.root.xpath("//link[@rel='canonical']/@href")]:
+        host = urlsplit(str(url).strip()).hostname or ""
+        if host:
+            found.append(host.removeprefix("www."))
+    return [n.lstrip("@") for n in found if n.strip()]
 
 
 def published(ctx: Context) -> Found | None:
@@ -211,34 +249,246 @@ def photo_credits(ctx: Context) -> Found | None:
 
 
 def authors(ctx: Context) -> Found | None:
+    """Persons first: a publisher, site or newsroom named as the author is kept only when no person is
+    named anywhere (it is then the page's only credit)."""
     from_rule = [element_text(el) for el in ctx.rule_elements("authors")]
     if from_rule:
         return _split_names(from_rule), ctx.rule_via("authors")
-    in_ld = names(ctx.markup.ld("author"))
-    if in_ld:
-        return _split_names(in_ld), "json-ld:author"
-    for key in ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author"):
+    sites = _site_names(ctx)
+    fallback: Found | None = None
+
+    def persons(values: list[str], via: str, organizations: bool = False) -> Found | None:
+        nonlocal fallback
+        cleaned = [v for v in (clean_byline(v) for v in values) if v and not is_account(v)]
+        kept = [v for v in cleaned if not same_as_site(v, sites)]
+        if kept and not organizations and not all(looks_like_organization(v) for v in kept):
+            return _split_names(kept), via
+        if (kept or cleaned) and fallback is None:
+            fallback = _split_names(kept or cleaned), via
+        return None
+
+    people, organizations = _ld_authors(ctx.markup.ld("author"))
+    if found := persons(people, "json-ld:author"):
+        return found
+    if organizations:
+        persons(organizations, "json-ld:author", organizations=True)
+    # A name signed under the text outranks a CMS's meta author (often the site's owner or developer).
+    if found := _signed(ctx):
+        return found
+    for key in AUTHOR_META:
         values = [v for v in ctx.markup.meta.get(key, ()) if v.strip() and not v.startswith("http")]
-        if values:
-            return _split_names(values), f"meta:{key}"
+        if values and (found := persons(values, f"meta:{key}")):
+            return found
     in_microdata = []
-    for element, raw in itemprop_values(ctx.scope, "author"):
+    for element, raw in itemprop_values(ctx.root, "author"):
         name = next((v for _, v in itemprop_values(element, "name")), raw)
         in_microdata.append(name)
         ctx.used.append(element)
-    if in_microdata:
-        return _split_names(in_microdata), "microdata:author"
-    for element, text in ctx.short_texts(limit=80):
-        if (
-            AUTHOR_CLASS.search(class_words(element))
-            or "author" in (element.get("rel") or "")
-            or AUTHOR_PREFIX.match(text)
-        ):
-            value = re.split(r"\s+[·|•]\s+", AUTHOR_PREFIX.sub("", text))[0]
-            if value and len(value) <= 60 and not re.search(r"\d{2}", value):
+    if not in_microdata and ctx.full is not None:  # schema.org markup is explicit even in a dropped block
+        for element, raw in itemprop_values(ctx.full, "author"):
+            in_microdata.append(next((v for _, v in itemprop_values(element, "name")), raw))
+    if in_microdata and (found := persons(in_microdata[:3], "microdata:author")):
+        return found
+    site_named: list[str] = []
+    if found := _byline(ctx, sites, site_named):
+        return found
+    return fallback or ((_split_names(site_named[:1]), "html:byline (the site)") if site_named else None)
+
+
+AUTHOR_META = ("author", "article:author", "dc.creator", "sailthru.author", "parsely-author", "byl")
+AUTHOR_ATTRIBUTES = re.compile(
+    r"author|byline|writer|byl\b|journalist|reporter|screenname|autor(?!iz)|avtor(?!iz)", re.IGNORECASE
+)
+PROFILE_HREF = re.compile(
+    r"/(?:authors?|users?|u|profile|avtory?|autor(?:en)?|journalists?)/(?!new\b|login|register|sign)[^/?#]+/?$"
+)
+AUTHOR_NAME_ATTRIBUTES = re.compile(
+    r"author[\w-]*name|byline[\w-]*name|byline__author|AuthorCard|AuthorURL",
+    re.IGNORECASE,
+)
+MAX_AUTHORS = 4
+CYRILLIC = re.compile("[а-яё]", re.IGNORECASE)
+# Attributes that name what an element is, and the words in them that mark a byline.
+MARK_ATTRIBUTES = ("class", "id", "rel", "itemprop", "data-testid", "data-component")
+AUTHOR_MARK = re.compile(r"author|byline|writer|autor|avtor|journalist|reporter|screenname|byl", re.IGNORECASE)
+# "uthor" and "utor" catch author/Author/autor/Autor/avtor's neighbours; "yline" byline/Byline; "riter" writer.
+AUTHOR_MARKED_XPATH = (
+    ".//*[contains(@class, 'uthor') or contains(@class, 'utor') or contains(@class, 'vtor')"
+    " or contains(@class, 'yline')"
+    " or contains(@class, 'riter') or contains(@id, 'uthor') or contains(@itemprop, 'uthor') or contains(@rel, 'uthor')"
+    " or contains(@data-testid, 'uthor')]"
+)
+AUTHOR_CLASS_XPATH = ".//*[contains(@class, 'uthor') or contains(@class, 'UTHOR')]"
+PROFILE_LINK_XPATH = (
+    ".//a["
+    + " or ".join(
+        f"contains(@href, '/{p}')" for p in ("author", "user", "u/", "profile", "avtor", "autor", "journalist")
+    )
+    + "]"
+)
+LABEL_TAGS = ("span", "div", "p", "h2", "h3", "h4", "h5", "dt", "strong", "b", "em", "small", "label")
+AUTHOR_LABEL_ALONE = re.compile(
+    r"^(?:authors?|autor(?:in|en)?|автор[ыа]?|written by|article by|posted by|by|von|par|por|от|текст)\s*:?$",
+    re.IGNORECASE,
+)
+AUTHOR_BOX = re.compile(r"author[-_]?(?:bio|box|info|card|profile)")
+AUTHOR_LABEL = re.compile(r"^(?:автор[ыа]?|текст|authors?|by|von)\s*[:—-]", re.IGNORECASE)
+AUTHOR_NOT = re.compile(r"comment|avatar|image|img|photo|bio|about|description|date|time|share|social", re.IGNORECASE)
+
+
+def _ld_authors(value: object) -> tuple[list[str], list[str]]:
+    """JSON-LD author entries split into persons and organizations (by @type)."""
+    people: list[str] = []
+    organizations: list[str] = []
+    for entry in value if isinstance(value, list) else [value]:
+        found = names(entry)
+        kind = str(entry.get("@type", "")) if isinstance(entry, dict) else ""
+        (organizations if "Organization" in kind or "Corporation" in kind else people).extend(found)
+    return people, organizations
+
+
+def _byline(ctx: Context, sites: list[str], site_named: list[str]) -> Found | None:
+    """A byline on the page, strongest signal first: an element whose class says author *name*; a short
+    line in the article with an author/byline class or label ("By", "Автор:"); any element whose class,
+    id, rel or itemprop says author; a link to an author's profile page; a labelled byline in a block that
+    pruning dropped. A byline that names the site itself goes to `site_named` (a fallback)."""
+
+    def accept(value: str, strict: bool = True, handle: bool = True) -> bool:
+        """`strict`: the words must be name-shaped (else one capitalised word will do); `handle`: a lone
+        lower-case user handle may pass (not for a line that only starts with "by")."""
+        if not value or re.search(r"\d{2}", value) or is_job_title(value):
+            return False
+        if not (name_shaped(value) or (not strict and value[:1].isupper())) or (not handle and value[:1].islower()):
+            return False
+        if same_as_site(value, sites) or looks_like_organization(value):
+            site_named.append(value)
+            return False
+        return True
+
+    # One pass finds the few elements whose attributes mention an author; the passes below sort them.
+    marked = _author_marked(ctx.root)
+    in_scope = [el for el in marked if _inside(el, ctx.scope)]
+    names_found: list[str] = []
+    for candidates in (in_scope, marked):
+        container: etree._Element | None = None
+        for element in candidates:
+            if not (AUTHOR_NAME_ATTRIBUTES.search(_attribute_words(element)) or "author" in (element.get("rel") or "")):
+                continue
+            # Co-authors sit together; author names further on belong to other articles' teasers.
+            if container is not None and not _inside(element, container):
+                continue
+            text = element_text(element) if not _bigger_than(element, 12) else ""
+            value = clean_byline(text) if len(text) <= 80 else ""
+            if accept(value) and value not in names_found:
+                names_found.append(value)
+                parent = element.getparent()
+                container = parent.getparent() if parent is not None and container is None else container
+                if candidates is marked or len(names_found) == MAX_AUTHORS:
+                    break
+        if names_found:
+            return _split_names(names_found), "html:author-name"
+    for element, text in ctx.short_texts(limit=120):
+        by_class = AUTHOR_CLASS.search(class_words(element)) or "author" in (element.get("rel") or "")
+        if by_class or AUTHOR_PREFIX.match(text):
+            value = _name_in(element, text)
+            if accept(value, strict=False, handle=bool(by_class)):
                 ctx.used.append(element)
                 return _split_names([value]), "html:byline"
+    for element in marked:
+        words = _attribute_words(element)
+        if not AUTHOR_ATTRIBUTES.search(words) or AUTHOR_NOT.search(words) or _bigger_than(element, 12):
+            continue
+        text = element_text(element)
+        if text and len(text) <= 120 and accept(value := _name_in(element, text)):
+            return _split_names([value]), "html:author-element"
+    # A label on its own ("Author", "By", "Автор") and the name in the element after it, in the article
+    # first. A label is a leaf: reading only its own text keeps this pass cheap on big pages.
+    labels = [
+        el
+        for el in ctx.root.iter(*LABEL_TAGS)
+        if not len(el) and el.text and len(el.text) < 40 and AUTHOR_LABEL_ALONE.match(el.text.strip())
+    ]
+    for element in [el for el in labels if _inside(el, ctx.scope)] + labels:
+        following = element.getnext()
+        if following is not None and accept(value := clean_byline(element_text(following))):
+            return _split_names([value]), "html:byline-label"
+    # An author box names its author in its heading (the rest is the biography).
+    for element in marked:
+        if AUTHOR_BOX.search(class_words(element)):
+            heading = next(element.iterdescendants("h2", "h3", "h4", "h5", "strong", "b"), None)
+            if heading is not None and accept(value := clean_byline(element_text(heading))):
+                return _split_names([value]), "html:author-box"
+    # A link to the author's profile page ("/users/name/", "/authors/name"), in the article first.
+    links = ctx.root.xpath(PROFILE_LINK_XPATH)
+    for link in [a for a in links if _inside(a, ctx.scope)] + links:
+        # A list of profile links is a staff directory or a menu, not a byline.
+        if PROFILE_HREF.search(link.get("href") or "") and not link.xpath("ancestor::li"):
+            value = clean_byline(element_text(link))
+            if not any(is_account(w) for w in value.split()) and accept(value):
+                return _split_names([value]), "html:profile-link"
+    # A labelled byline ("Авторы: ...") in a block that pruning dropped (layout classes can look like
+    # boilerplate); the label makes it safe to read outside the article.
+    for element in ctx.full.xpath(AUTHOR_CLASS_XPATH) if ctx.full is not None else ():
+        if element.tag not in ("div", "p", "span") or not AUTHOR_CLASS.search(class_words(element)):
+            continue
+        text = element_text(element) if not _bigger_than(element, 12) else ""
+        value = clean_byline(text) if len(text) <= 120 and AUTHOR_LABEL.match(text) else ""
+        if accept(value, strict=False):
+            return _split_names([value]), "html:byline (outside the article)"
     return None
+
+
+def _attribute_words(element: etree._Element) -> str:
+    return " ".join(element.get(a, "") for a in MARK_ATTRIBUTES)
+
+
+def _author_marked(root: etree._Element) -> list[etree._Element]:
+    """The elements whose class, id, rel, itemprop or test id mentions an author or byline, in page order.
+    XPath picks the few candidates in C (a Python loop over every element costs milliseconds on big pages)."""
+    return [el for el in root.xpath(AUTHOR_MARKED_XPATH) if AUTHOR_MARK.search(_attribute_words(el))]
+
+
+def _inside(element: etree._Element, container: etree._Element) -> bool:
+    return element is container or any(a is container for a in element.iterancestors())
+
+
+def _bigger_than(element: etree._Element, size: int) -> bool:
+    """More than `size` elements inside (counted lazily: a page-wide container costs no more than a leaf)."""
+    return sum(1 for _ in zip(range(size + 1), element.iterdescendants(), strict=False)) > size
+
+
+def _name_in(element: etree._Element, text: str) -> str:
+    """The name(s) in a byline element: the texts of links or spans inside it that are only names ("By
+    <a>Will Judd</a>, Former Deputy Editor"; "By <a>A</a> and <a>B</a>"), else the cleaned line."""
+    found: list[str] = []
+    for inner in element.iterdescendants("a", "span", "strong", "b"):
+        value = clean_byline(element_text(inner))
+        if value and name_shaped(value) and len(value.split()) >= 2 and not is_job_title(value) and value not in found:
+            found.append(value)
+    # A span holding "A und B" around the links <a>A</a>, <a>B</a>: the single names, not the pair.
+    found = [v for v in found if not any(other != v and other in v for other in found)]
+    return ", ".join(found[:MAX_AUTHORS]) if found else clean_byline(re.split(r"\s+[·|•]\s+", text)[0])
+
+
+def _signed(ctx: Context) -> Found | None:
+    """A name signed under the text: the last short block after the article's paragraphs that is only a
+    person's name ("Мария КОЧНЕВА", "Ксения Мукеева, председатель клуба")."""
+    if not any(CYRILLIC.search(text) for _, text, _ in ctx.short_text_index[:40]):
+        return None  # the signature shape is a Russian convention (see people.SIGNATURE)
+    long_seen = False
+    found = ""
+    for element in ctx.scope.iter("p", "div"):
+        if element.tag == "div" and _bigger_than(element, 20):
+            continue
+        raw = element.text_content()
+        if len(raw) >= 200 and element.tag == "p":
+            long_seen, found = True, ""
+            continue
+        if not long_seen or len(raw) > 120:
+            continue
+        first_piece = next((t for t in element.itertext() if t.strip()), "")
+        found = signature(first_piece) or signature(raw) or found
+    return ([found], "text-pattern:signature") if found else None
 
 
 def rubric(ctx: Context) -> Found | None:

@@ -9,6 +9,7 @@ body selector). The page is decoded once and parsed once; every step shares that
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import re
@@ -73,11 +74,12 @@ def _extract(
 ) -> ArticleRecord:
     markup = read_markup(root)
     rule = rules.for_date(fetched_at) if rules else None
+    full = copy.deepcopy(root)  # the page before pruning: a headline may sit in a block dropped below
     drop_boilerplate(root, rule.drop_xpaths() if rule else ())
     scope = article_scope(root)
     language, language_via = _declared_language(root, markup.ld("inLanguage"))
     zone = _zone(rules, language, scope)
-    ctx = fields.Context(root, scope, markup, rule, zone, fetched_at)
+    ctx = fields.Context(root, scope, markup, rule, zone, fetched_at, full=full, url=url)
     provenance: dict[str, str] = {}
 
     def read(name: str, reader: Callable[[fields.Context], fields.Found | None]) -> object:
