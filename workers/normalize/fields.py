@@ -6,14 +6,15 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, tzinfo
+from datetime import date, datetime, time, timedelta, timezone, tzinfo
 from functools import cached_property
 from typing import Any
+from urllib.parse import urlsplit
 
 from lxml import etree
 
 from workers.normalize.credits import credit_from_text, credits_in_json_ld, credits_in_scope
-from workers.normalize.dates import parse_date_text, parse_iso
+from workers.normalize.dates import UTC, is_utc, parse_date_text, parse_iso, site_zone, url_date
 from workers.normalize.markup import Markup, itemprop_values, names
 from workers.normalize.rules import RuleVersion
 from workers.normalize.scope import ShortText, class_words, scan_short_texts, within
@@ -46,6 +47,8 @@ class Context:
     zone: tzinfo
     fetched_at: datetime | None
     used: list[etree._Element] = field(default_factory=list)
+    url: str = ""  # the fetched URL: the date in it is evidence
+    html: str = ""  # the page as decoded, before boilerplate was dropped (for htmldate's last-resort look)
 
     def rule_elements(self, name: str) -> list[etree._Element]:
         return self.rule.select(name, self.root) if self.rule else []
@@ -85,58 +88,218 @@ def title(ctx: Context) -> Found | None:
 
 
 def published(ctx: Context) -> Found | None:
-    return _timestamp(ctx, "published", "datePublished", PUBLISHED_META, modified=False)
-
-
-def modified(ctx: Context) -> Found | None:
-    return _timestamp(ctx, "modified", "dateModified", MODIFIED_META, modified=True)
-
-
-def _timestamp(ctx: Context, rule_name: str, ld_key: str, meta_keys: tuple[str, ...], modified: bool) -> Found | None:
-    for element in ctx.rule_elements(rule_name):
+    for element in ctx.rule_elements("published"):
         value = _rule_date(ctx, element_text(element) or element.get("datetime", ""))
         if value:
             ctx.used.append(element)
-            return value, ctx.rule_via(rule_name)
+            return value, ctx.rule_via("published")
+    zone = _local_zone(ctx)
+    declared = _declared_date(ctx, "datePublished", PUBLISHED_META, zone)
+    if declared is not None:
+        return _checked_against_url(ctx, declared, zone)
+    printed = _printed_date(ctx, False, zone)
+    if printed is not None:
+        return _checked_against_url(ctx, printed, zone)
+    day = url_date(_page_url(ctx))
+    if day is not None:
+        return datetime.combine(day, time(0), tzinfo=zone), "url (date only)"
+    return _htmldate(ctx, zone)
+
+
+def modified(ctx: Context) -> Found | None:
+    for element in ctx.rule_elements("modified"):
+        value = _rule_date(ctx, element_text(element) or element.get("datetime", ""))
+        if value:
+            ctx.used.append(element)
+            return value, ctx.rule_via("modified")
+    zone = _local_zone(ctx)
+    return _declared_date(ctx, "dateModified", MODIFIED_META, zone) or _printed_date(ctx, True, zone)
+
+
+def _declared_date(ctx: Context, ld_key: str, meta_keys: tuple[str, ...], zone: tzinfo) -> Found | None:
+    """The date the page declares in JSON-LD, <meta> or microdata. A UTC timestamp is shown in the site's
+    zone: "2018-08-22T21:02:00Z" on a Moscow site is the 23rd there, and the 23rd is the date it prints."""
+    found: Found | None = None
     raw = ctx.markup.ld(ld_key)
-    if isinstance(raw, str) and (value := parse_iso(raw, ctx.zone)):
-        return value, f"json-ld:{ld_key}"
-    for key in meta_keys:
+    if isinstance(raw, str) and (value := parse_iso(raw, zone)):
+        found = value, f"json-ld:{ld_key}"
+    for key in meta_keys if found is None else ():
         for raw in ctx.markup.meta.get(key, ()):
-            if value := parse_iso(raw, ctx.zone):
-                return value, f"meta:{key}"
-    for element, raw in itemprop_values(ctx.root, ld_key):
-        if value := parse_iso(raw, ctx.zone):
-            ctx.used.append(element)
-            return value, f"microdata:{ld_key}"
-    return _printed_date(ctx, modified)
-
-
-def _printed_date(ctx: Context, modified: bool) -> Found | None:
-    """A <time datetime> or a printed date near the headline. Text dates inside paragraphs are not read:
-    "переговоры прошли 29 октября" is not a publication date."""
-    candidates: list[tuple[bool, etree._Element, str]] = []
-    for element, text in ctx.short_texts():
-        labelled_modified = bool(MODIFIED_LABEL.match(text))
-        if labelled_modified != modified:
-            continue
-        if element.tag == "time" and element.get("datetime"):
-            value = parse_iso(element.get("datetime", ""), ctx.zone)
-            if value:
-                ctx.used.append(element)
-                return value, "html:time[datetime]"
-        dated = bool(DATE_CLASS.search(class_words(element)))
-        if element.tag != "p" or dated:
-            candidates.append((dated, element, MODIFIED_LABEL.sub("", text)))
-    # A dated element first (class says date/time), then any short line that holds a date.
-    candidates.sort(key=lambda c: not c[0])
-    for dated, element, text in candidates:
-        found = parse_date_text(text, zone=ctx.zone, now=ctx.fetched_at, fallback=dated)
+            if value := parse_iso(raw, zone):
+                found = value, f"meta:{key}"
+                break
         if found:
-            ctx.used.append(element)
-            suffix = "" if found.has_time else " (date only)"
-            return found.value, f"text-pattern:{found.pattern}{suffix}"
+            break
+    if found is None:
+        for element, raw in itemprop_values(ctx.root, ld_key):
+            # <abbr itemprop="datePublished" title="2018-06-05T08:00:00-07:00">08:00</abbr>
+            value = parse_iso(raw, zone) or parse_iso(element.get("title") or "", zone)
+            if value and _own_item(element):
+                ctx.used.append(element)
+                found = value, f"microdata:{ld_key}"
+                break
+    if found is None:
+        return None
+    value, via = found
+    if is_utc(value) and zone is not UTC and not _is_midnight(value):
+        value = value.astimezone(zone)
+    return value, via
+
+
+def _own_item(element: etree._Element) -> bool:
+    """A microdata date belongs to the article unless it sits in another item: a teaser card, which has
+    a linked headline of its own and neither the page's headline nor the article body."""
+    item = next(iter(element.xpath("ancestor::*[@itemscope][1]")), None)
+    if item is None or item.xpath(".//h1 | .//*[@itemprop='articleBody']"):
+        return True
+    return not item.xpath(TEASER_HEADLINE)
+
+
+TEASER_HEADLINE = ".//*[self::h2 or self::h3 or self::h4 or @itemprop='headline' or @itemprop='name']//a[@href]"
+
+
+def _checked_against_url(ctx: Context, found: Found, zone: tzinfo) -> Found:
+    """The day in the URL (/2021/03/01/) is what the publisher filed the article under. A declared or
+    printed date on another day is someone else's (a teaser's, the modified one) or the right instant
+    shown in the wrong zone."""
+    day = url_date(_page_url(ctx))
+    value, via = found
+    if day is None or value.date() == day:
+        return found
+    if abs((value.date() - day).days) == 1 and not _is_midnight(value):
+        # The same instant seen from the publisher's zone: one that puts it on the URL's day.
+        shifted = _on_day(value, day)
+        if shifted is not None:
+            return shifted, f"{via} (zone from url date)"
+    if not via.startswith("text-pattern") and not via.startswith("html:"):
+        printed = _printed_date(ctx, False, zone)
+        if printed is not None and printed[0].date() == day:
+            return printed
+    return datetime.combine(day, time(0), tzinfo=zone), "url (date only)"
+
+
+def _on_day(value: datetime, day: date) -> datetime | None:
+    """`value` in the whole-hour offset nearest to its own that puts it on `day`, if one within +-14h does."""
+    own = int((value.utcoffset() or timedelta(0)).total_seconds() // 3600)
+    for step in range(1, 15):
+        for hours in (own - step, own + step):
+            if -12 <= hours <= 14:
+                shifted = value.astimezone(timezone(timedelta(hours=hours)))
+                if shifted.date() == day:
+                    return shifted
     return None
+
+
+def _is_midnight(value: datetime) -> bool:
+    return (value.hour, value.minute, value.second) == (0, 0, 0)
+
+
+def _page_url(ctx: Context) -> str:
+    if ctx.url:
+        return ctx.url
+    declared = ctx.root.xpath("//link[@rel='canonical']/@href | //meta[@property='og:url']/@content")
+    return str(declared[0]) if declared else ""
+
+
+def _local_zone(ctx: Context) -> tzinfo:
+    """The site's zone (rules, or Moscow for Russian pages), else the zone of its country or language."""
+    if ctx.zone is not UTC and str(ctx.zone) != "UTC":
+        return ctx.zone
+    language = ctx.root.get("lang") or ctx.root.get("xml:lang")
+    return site_zone(_page_url(ctx), language) or ctx.zone
+
+
+# Dates that are on the page but never the article's: the copyright line, the header's "today is" clock.
+NOT_PUBLICATION = re.compile(
+    r"©|\(c\)\s*\d{4}|copyright|^(?:сегодня|today|heute)\b(?!\s*(?:в|at|um|,)?\s*\d{1,2}[:.]\d{2})", re.IGNORECASE
+)
+# How far past the headline the printed-date scan goes once it has a good candidate.
+PRINTED_LOOKAHEAD = 40
+
+
+def _printed_date(ctx: Context, modified: bool, zone: tzinfo | None = None) -> Found | None:
+    """A <time datetime> or a printed date near the headline. Text dates inside paragraphs are not read:
+    "переговоры прошли 29 октября" is not a publication date. Of several dates the one nearest the
+    headline wins, a full date before a year-less or relative one: teasers, comments and the header clock
+    are further away."""
+    zone = zone or ctx.zone
+    texts = ctx.short_text_index
+    heading = next((i for i, (el, _, _) in enumerate(texts) if el.tag == "h1"), 0)
+    own_path = urlsplit(_page_url(ctx)).path
+    best: tuple[tuple[int, float], Found, etree._Element] | None = None
+    parsed_with_fallback = 0
+    for index, (element, text, raw_length) in enumerate(texts):
+        if len(text) > 120 or (element.tag in ("p", "li") and raw_length > 120):
+            continue
+        if best is not None and best[0][0] == 0 and index > heading + PRINTED_LOOKAHEAD:
+            break
+        if not _DIGIT.search(text) and not (element.tag == "time" and element.get("datetime")):
+            continue
+        if element.tag != "time" and element.find(".//time[@datetime]") is not None:
+            continue  # its <time datetime> speaks for it, with the time of day
+        labelled_modified = bool(MODIFIED_LABEL.match(text))
+        if labelled_modified != modified or NOT_PUBLICATION.search(text) or _links_elsewhere(element, own_path):
+            continue
+        distance = index - heading if index >= heading else (heading - index) * 1.5
+        dated = element.tag == "time" or bool(DATE_CLASS.search(class_words(element)))
+        found: Found | None = None
+        full = True
+        if element.tag == "time" and element.get("datetime"):
+            value = parse_iso(element.get("datetime", ""), zone)
+            if value:
+                found = value, "html:time[datetime]"
+        if found is None and (element.tag != "p" or dated or len(text) <= 40):
+            fallback = dated and parsed_with_fallback < 3  # dateparser is slow: a few dated elements at most
+            parsed_with_fallback += fallback
+            hit = parse_date_text(MODIFIED_LABEL.sub("", text), zone=zone, now=ctx.fetched_at, fallback=fallback)
+            if hit:
+                suffix = "" if hit.has_time else " (date only)"
+                found = hit.value, f"text-pattern:{hit.pattern}{suffix}"
+                full = hit.has_year
+        if found is None:
+            continue
+        rank = (0 if dated and full else 1 if full else 2, distance)
+        if best is None or rank < best[0]:
+            best = rank, found, element
+    if best is None:
+        return None
+    ctx.used.append(best[2])
+    return best[1]
+
+
+_DIGIT = re.compile(r"\d")
+
+
+def _links_elsewhere(element: etree._Element, own_path: str) -> bool:
+    """A date inside a link to another page is that page's date (a teaser), not this one's; a link to
+    the page itself (permalink) or to the archive of its day or month (/2017/08/08/) is not another page."""
+    for link in element.xpath("ancestor-or-self::a[@href]"):
+        path = urlsplit(link.get("href", "")).path
+        if path and path not in ("/", own_path) and not ARCHIVE_LINK.search(path):
+            return True
+    return False
+
+
+ARCHIVE_LINK = re.compile(r"/(?:19|20)\d{2}/\d{1,2}/(?:\d{1,2}/?)?$")
+
+
+def _htmldate(ctx: Context, zone: tzinfo) -> Found | None:
+    """htmldate's answer when the page declares and prints nothing we read (its own header, JSON and
+    date-element heuristics over the whole page); its fast mode, as its full text search costs ~5 ms."""
+    from htmldate import find_date  # imported late: most pages never get here
+
+    try:
+        raw = find_date(
+            ctx.html or ctx.root, url=_page_url(ctx) or None, extensive_search=False, original_date=True,
+            outputformat="%Y-%m-%dT%H:%M:%S%z",
+            max_date=(ctx.fetched_at or datetime.now(UTC)).strftime("%Y-%m-%d"),
+        )  # fmt: skip
+    except (ValueError, TypeError, LookupError, etree.LxmlError):
+        return None
+    value = parse_iso(raw, zone) if raw else None
+    if value is None:
+        return None
+    return value, "htmldate" + ("" if raw and not raw.endswith("T00:00:00") else " (date only)")
 
 
 def _rule_date(ctx: Context, text: str) -> datetime | None:

@@ -55,7 +55,7 @@ def normalize_page(
         raise NormalizeError(f"not HTML: no HTML tags in the first 20000 characters (type {content_type!r})")
     root = _parse(html)
     try:
-        return _extract(root, url, fetched_at, rules)
+        return _extract(root, url, fetched_at, rules, html)
     except NormalizeError:
         raise
     except (ValueError, TypeError, LookupError, RecursionError, etree.LxmlError) as exc:
@@ -63,14 +63,16 @@ def normalize_page(
         raise NormalizeError(f"extraction failed: {type(exc).__name__}: {exc}") from exc
 
 
-def _extract(root: etree._Element, url: str, fetched_at: datetime | None, rules: SiteRules | None) -> ArticleRecord:
+def _extract(
+    root: etree._Element, url: str, fetched_at: datetime | None, rules: SiteRules | None, html: str = ""
+) -> ArticleRecord:
     markup = read_markup(root)
     rule = rules.for_date(fetched_at) if rules else None
     drop_boilerplate(root, rule.drop_xpaths() if rule else ())
     scope = article_scope(root)
     language, language_via = _declared_language(root, markup.ld("inLanguage"))
     zone = _zone(rules, language, scope)
-    ctx = fields.Context(root, scope, markup, rule, zone, fetched_at)
+    ctx = fields.Context(root, scope, markup, rule, zone, fetched_at, url=url, html=html)
     provenance: dict[str, str] = {}
 
     def read(name: str, reader: Callable[[fields.Context], fields.Found | None]) -> object:
