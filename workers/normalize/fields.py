@@ -166,7 +166,13 @@ def _checked_against_url(ctx: Context, found: Found, zone: tzinfo) -> Found:
     value, via = found
     if day is None or value.date() == day:
         return found
-    if abs((value.date() - day).days) == 1 and not _is_midnight(value):
+    days_after = (value.date() - day).days
+    declared_local = not via.startswith(("text-pattern", "html:")) and not is_utc(value)
+    if declared_local and -1 <= days_after <= 7:
+        # The publisher's own wall time, on the URL's day or within a week after it: the URL was made
+        # for the draft, the article went out on the declared day.
+        return found
+    if abs(days_after) == 1 and not _is_midnight(value):
         # The same instant seen from the publisher's zone: one that puts it on the URL's day.
         shifted = _on_day(value, day)
         if shifted is not None:
@@ -238,7 +244,7 @@ def _printed_date(ctx: Context, modified: bool, zone: tzinfo | None = None) -> F
         if element.tag != "time" and element.find(".//time[@datetime]") is not None:
             continue  # its <time datetime> speaks for it, with the time of day
         labelled_modified = bool(MODIFIED_LABEL.match(text))
-        if labelled_modified != modified or NOT_PUBLICATION.search(text) or _links_elsewhere(element, own_path):
+        if labelled_modified != modified or NOT_PUBLICATION.search(text) or _links_elsewhere(element, text, own_path):
             continue
         distance = index - heading if index >= heading else (heading - index) * 1.5
         dated = element.tag == "time" or bool(DATE_CLASS.search(class_words(element)))
@@ -256,6 +262,8 @@ def _printed_date(ctx: Context, modified: bool, zone: tzinfo | None = None) -> F
                 suffix = "" if hit.has_time else " (date only)"
                 found = hit.value, f"text-pattern:{hit.pattern}{suffix}"
                 full = hit.has_year
+                if not full and hit.pattern in YEARLESS_PATTERNS and (year := _year_on_page(ctx, text, hit.value)):
+                    found = hit.value.replace(year=year), f"text-pattern:{hit.pattern} (year from page)"
         if found is None:
             continue
         rank = (0 if dated and full else 1 if full else 2, distance)
@@ -268,14 +276,41 @@ def _printed_date(ctx: Context, modified: bool, zone: tzinfo | None = None) -> F
 
 
 _DIGIT = re.compile(r"\d")
+YEARLESS_PATTERNS = ("ru-words", "time-ru-words")
 
 
-def _links_elsewhere(element: etree._Element, own_path: str) -> bool:
-    """A date inside a link to another page is that page's date (a teaser), not this one's; a link to
-    the page itself (permalink) or to the archive of its day or month (/2017/08/08/) is not another page."""
+def _year_on_page(ctx: Context, text: str, value: datetime) -> int | None:
+    """The year of a year-less "9 июня в 12:44": the page shows the same day with its year elsewhere (the
+    comments of that day, an archive link) in the page as fetched; the most frequent such year wins."""
+    day = re.search(r"(\d{1,2})\s+([^\W\d_]+)", text)
+    if not day or not ctx.html:
+        return None
+    latest = (ctx.fetched_at or datetime.now(UTC)).year
+    found = re.findall(rf"(?<!\d){day[1]}(?:\s|&nbsp;)+{re.escape(day[2])}(?:\s|&nbsp;)+((?:19|20)\d\d)", ctx.html)
+    years = [int(y) for y in found if int(y) <= latest]
+    if not years:
+        return None
+    best = max(set(years), key=lambda y: (years.count(y), y))
+    return best if best != value.year else None
+
+
+def _links_elsewhere(element: etree._Element, text: str, own_path: str) -> bool:
+    """A date in a teaser card is that card's page's date: the link around it leads to another page and
+    carries that page's headline too (in its own text or in a sibling link to the same place). A link
+    that holds the date alone (to the day's archive, the print issue, the permalink) is not a teaser."""
     for link in element.xpath("ancestor-or-self::a[@href]"):
-        path = urlsplit(link.get("href", "")).path
-        if path and path not in ("/", own_path) and not ARCHIVE_LINK.search(path):
+        href = link.get("href", "")
+        path = urlsplit(href).path
+        if not path or path in ("/", own_path) or ARCHIVE_LINK.search(path):
+            continue
+        if len(clean_line(link.text_content())) > len(text) + 15:
+            return True
+        block = link.getparent()
+        block = block.getparent() if block is not None and block.getparent() is not None else block
+        if block is not None and any(
+            other is not link and other.get("href") == href and len(clean_line(other.text_content())) >= 25
+            for other in block.iter("a")
+        ):
             return True
     return False
 
