@@ -244,7 +244,7 @@ def _printed_date(ctx: Context, modified: bool, zone: tzinfo | None = None) -> F
         if element.tag != "time" and element.find(".//time[@datetime]") is not None:
             continue  # its <time datetime> speaks for it, with the time of day
         labelled_modified = bool(MODIFIED_LABEL.match(text))
-        if labelled_modified != modified or NOT_PUBLICATION.search(text) or _links_elsewhere(element, text, own_path):
+        if labelled_modified != modified or NOT_PUBLICATION.search(text) or _links_elsewhere(element, own_path):
             continue
         distance = index - heading if index >= heading else (heading - index) * 1.5
         dated = element.tag == "time" or bool(DATE_CLASS.search(class_words(element)))
@@ -276,6 +276,7 @@ def _printed_date(ctx: Context, modified: bool, zone: tzinfo | None = None) -> F
 
 
 _DIGIT = re.compile(r"\d")
+_WORDS = re.compile(r"[^\W\d_]{2,}")
 YEARLESS_PATTERNS = ("ru-words", "time-ru-words")
 
 
@@ -294,7 +295,7 @@ def _year_on_page(ctx: Context, text: str, value: datetime) -> int | None:
     return best if best != value.year else None
 
 
-def _links_elsewhere(element: etree._Element, text: str, own_path: str) -> bool:
+def _links_elsewhere(element: etree._Element, own_path: str) -> bool:
     """A date in a teaser card is that card's page's date: the link around it leads to another page and
     carries that page's headline too (in its own text or in a sibling link to the same place). A link
     that holds the date alone (to the day's archive, the print issue, the permalink) is not a teaser."""
@@ -303,7 +304,7 @@ def _links_elsewhere(element: etree._Element, text: str, own_path: str) -> bool:
         path = urlsplit(href).path
         if not path or path in ("/", own_path) or ARCHIVE_LINK.search(path):
             continue
-        if len(clean_line(link.text_content())) > len(text) + 15:
+        if len(_WORDS.findall(link.text_content())) >= 4:  # a date is a word or two: the rest is a headline
             return True
         block = link.getparent()
         block = block.getparent() if block is not None and block.getparent() is not None else block
