@@ -163,3 +163,19 @@ def test_a_year_less_date_takes_the_year_the_page_prints_for_that_day() -> None:
 def test_a_time_element_says_the_time_of_its_dated_parent() -> None:
     html = page("", '<span class="posted-on"><time datetime="2026-01-17T10:00:00+03:00">17.01.2026</time></span>')
     assert published(html) == datetime(2026, 1, 17, 10, 0, tzinfo=timezone(timedelta(hours=3)))
+
+
+def test_less_common_meta_spellings_of_the_publication_date() -> None:
+    head = '<meta name="published" content="July 17, 2025">'
+    assert published(page(head, "", lang="en", body=EN_BODY), "https://example.com/blog/x").date() == date(2025, 7, 17)  # type: ignore[union-attr]
+
+
+def test_a_short_paragraph_opening_with_a_date_is_a_date_line() -> None:
+    html = page("", "<p>Dec 26, 2025 \u2022 14 min read \u2022 Written by the editors</p>", lang="en", body=EN_BODY)
+    assert published(html, "https://example.com/article/x").date() == date(2025, 12, 26)  # type: ignore[union-attr]
+
+
+def test_a_date_in_a_block_dropped_as_boilerplate_is_still_read_as_a_last_resort() -> None:
+    html = page("", "", lang="en", body=EN_BODY, before='<div class="sidebar-widget"><span>12.01.2022</span></div>')
+    value = published(html, "https://example.com/article/x")
+    assert value is not None and value.date() == date(2022, 1, 12)

@@ -11,6 +11,7 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import urlsplit
 
+import lxml.html
 from lxml import etree
 
 from workers.normalize.credits import credit_from_text, credits_in_json_ld, credits_in_scope
@@ -22,7 +23,11 @@ from workers.normalize.text import clean_line, element_text
 from workers.normalize.views import VIEWS_WORDS, parse_views
 
 PUBLISHED_META = ("article:published_time", "og:article:published_time", "datepublished", "pubdate", "publishdate",
-                  "date", "dc.date.issued", "dcterms.created", "parsely-pub-date", "sailthru.date")  # fmt: skip
+                  "date", "dc.date.issued", "dcterms.created", "parsely-pub-date", "sailthru.date",
+                  # less common spellings, still the publication's own
+                  "published", "published_time", "og:published_time", "publication_date", "publish_date",
+                  "publish-date", "article.published", "citation_publication_date", "dcterms.issued",
+                  "dc.date.created")  # fmt: skip
 MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified")
 DATE_CLASS = re.compile(r"date|time|publish|posted|pubdate|created")
 MODIFIED_LABEL = re.compile(
@@ -103,7 +108,7 @@ def published(ctx: Context) -> Found | None:
     day = url_date(_page_url(ctx))
     if day is not None:
         return datetime.combine(day, time(0), tzinfo=zone), "url (date only)"
-    return _htmldate(ctx, zone)
+    return _htmldate(ctx, zone) or _printed_on_whole_page(ctx, zone)
 
 
 def modified(ctx: Context) -> Found | None:
@@ -223,13 +228,15 @@ NOT_PUBLICATION = re.compile(
 PRINTED_LOOKAHEAD = 40
 
 
-def _printed_date(ctx: Context, modified: bool, zone: tzinfo | None = None) -> Found | None:
+def _printed_date(
+    ctx: Context, modified: bool, zone: tzinfo | None = None, texts: list[ShortText] | None = None
+) -> Found | None:
     """A <time datetime> or a printed date near the headline. Text dates inside paragraphs are not read:
     "переговоры прошли 29 октября" is not a publication date. Of several dates the one nearest the
     headline wins, a full date before a year-less or relative one: teasers, comments and the header clock
     are further away."""
     zone = zone or ctx.zone
-    texts = ctx.short_text_index
+    texts = ctx.short_text_index if texts is None else texts
     heading = next((i for i, (el, _, _) in enumerate(texts) if el.tag == "h1"), 0)
     own_path = urlsplit(_page_url(ctx)).path
     best: tuple[tuple[int, float], Found, etree._Element] | None = None
@@ -254,7 +261,7 @@ def _printed_date(ctx: Context, modified: bool, zone: tzinfo | None = None) -> F
             value = parse_iso(element.get("datetime", ""), zone)
             if value:
                 found = value, "html:time[datetime]"
-        if found is None and (element.tag != "p" or dated or len(text) <= 40):
+        if found is None and (element.tag != "p" or dated or len(text) <= 40 or _STARTS_WITH_DATE.match(text)):
             fallback = dated and parsed_with_fallback < 3  # dateparser is slow: a few dated elements at most
             parsed_with_fallback += fallback
             hit = parse_date_text(MODIFIED_LABEL.sub("", text), zone=zone, now=ctx.fetched_at, fallback=fallback)
@@ -277,6 +284,8 @@ def _printed_date(ctx: Context, modified: bool, zone: tzinfo | None = None) -> F
 
 _DIGIT = re.compile(r"\d")
 _WORDS = re.compile(r"[^\W\d_]{2,}")
+# A short paragraph that opens with a date ("Dec 26, 2025 • 12 min read", "17.01.2026 | Город") is a date line.
+_STARTS_WITH_DATE = re.compile(r"^\W*(?:\d{1,4}[./-]\d|\d{1,2}\.?\s+[^\W\d_]{3}|[^\W\d_]{3,10}\.?\s+\d{1,2}\b)")
 YEARLESS_PATTERNS = ("ru-words", "time-ru-words")
 
 
@@ -319,9 +328,25 @@ def _links_elsewhere(element: etree._Element, own_path: str) -> bool:
 ARCHIVE_LINK = re.compile(r"/(?:19|20)\d{2}/\d{1,2}/(?:\d{1,2}/?)?$")
 
 
+def _printed_on_whole_page(ctx: Context, zone: tzinfo) -> Found | None:
+    """The last resort: printed dates anywhere on the page as fetched, blocks dropped as boilerplate
+    included (a blog's date header, a widget-built byline), nearest the headline first."""
+    if not ctx.html:
+        return None
+    try:
+        whole = lxml.html.document_fromstring(ctx.html)
+    except (etree.ParserError, ValueError):
+        return None
+    body = whole.find("body")
+    found = _printed_date(ctx, False, zone, scan_short_texts(body if body is not None else whole))
+    ctx.used.pop() if found else None  # that element is in the other tree: nothing to remove from this one
+    return (found[0], f"{found[1]} (whole page)") if found else None
+
+
 def _htmldate(ctx: Context, zone: tzinfo) -> Found | None:
-    """htmldate's answer when the page declares and prints nothing we read (its own header, JSON and
-    date-element heuristics over the whole page); its fast mode, as its full text search costs ~5 ms."""
+    """htmldate's answer when the page declares and prints nothing we read (its header, JSON and
+    date-element heuristics over the page as fetched). Its fast mode only (~1.5 ms): the full-text search
+    costs ~6 ms a page and loads dateparser's every locale on first use (seconds)."""
     from htmldate import find_date  # imported late: most pages never get here
 
     try:
@@ -335,7 +360,7 @@ def _htmldate(ctx: Context, zone: tzinfo) -> Found | None:
     value = parse_iso(raw, zone) if raw else None
     if value is None:
         return None
-    return value, "htmldate" + ("" if raw and not raw.endswith("T00:00:00") else " (date only)")
+    return value, "htmldate" + (" (date only)" if raw and raw.endswith("T00:00:00") else "")
 
 
 def _rule_date(ctx: Context, text: str) -> datetime | None:
