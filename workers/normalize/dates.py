@@ -191,8 +191,8 @@ def _from_match(name: str, m: re.Match[str], zone: tzinfo, now: datetime | None)
                 return None
             return FoundDate(now - _span(groups["count"], groups["unit"]), name, True, False)
         if name == "day-word":
-            if now is None:
-                return None
+            if now is None or when is None:
+                return None  # "Сегодня" / "Today" alone labels the current date, not a timestamp
             day = now.astimezone(zone).date() - timedelta(days=_DAY_WORDS[groups["word"].lower()])
         else:
             day = date(_year(groups, now, zone), _month(groups["month"]), int(groups["day"]))

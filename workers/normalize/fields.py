@@ -31,7 +31,9 @@ PUBLISHED_META = ("article:published_time", "og:article:published_time", "datepu
 MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified", "last-modified")
 DATE_CLASS = re.compile(r"date|time|publish|posted|pubdate|created")
 MODIFIED_LABEL = re.compile(
-    r"^(?:обновлено|обновлен[аоы]?|изменено|последнее обновление|updated|last updated|modified)\b", re.IGNORECASE
+    r"^(?:обновлено|обновлен[аоы]?|изменено|последнее обновление|updated|last updated|modified|last modified"
+    r"|(?:zuletzt )?aktualisiert|stand|mis à jour|actualizado|aggiornato|bijgewerkt)\b",
+    re.IGNORECASE,
 )
 VIEWS_CLASS = re.compile(r"view|counter|hits|\beye\b|prosmotr|reads|stat-?read|\bseen\b|watched")
 AUTHOR_CLASS = re.compile(r"author|byline|writer")
@@ -250,7 +252,7 @@ def _printed_date(
             continue
         if element.tag != "time" and element.find(".//time[@datetime]") is not None:
             continue  # its <time datetime> speaks for it, with the time of day
-        labelled_modified = bool(MODIFIED_LABEL.match(text))
+        labelled_modified = bool(MODIFIED_LABEL.match(text) or _labelled_by_parent(element, text))
         if labelled_modified != modified or NOT_PUBLICATION.search(text) or _links_elsewhere(element, own_path):
             continue
         distance = index - heading if index >= heading else (heading - index) * 1.5
@@ -302,6 +304,15 @@ def _year_on_page(ctx: Context, text: str, value: datetime) -> int | None:
         return None
     best = max(set(years), key=lambda y: (years.count(y), y))
     return best if best != value.year else None
+
+
+def _labelled_by_parent(element: etree._Element, text: str) -> bool:
+    """<div>Updated <span>January 08, 2026</span></div>: the label is the parent's."""
+    parent = element.getparent()
+    if parent is None:
+        return False
+    around = clean_line(parent.text_content())
+    return len(around) <= 120 and around != text and bool(MODIFIED_LABEL.match(around))
 
 
 def _links_elsewhere(element: etree._Element, own_path: str) -> bool:
