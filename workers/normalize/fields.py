@@ -56,6 +56,7 @@ class Context:
     used: list[etree._Element] = field(default_factory=list)
     url: str = ""  # the fetched URL: the date in it is evidence
     html: str = ""  # the page as decoded, before boilerplate was dropped (for htmldate's last-resort look)
+    printed_cache: dict[str, Any] = field(default_factory=dict)  # the printed-date scan, shared by two readers
 
     def rule_elements(self, name: str) -> list[etree._Element]:
         return self.rule.select(name, self.root) if self.rule else []
@@ -239,30 +240,49 @@ def _printed_date(
     are further away."""
     zone = zone or ctx.zone
     texts = ctx.short_text_index if texts is None else texts
+    key = (id(texts), str(zone))
+    if ctx.printed_cache.get("key") != key:  # published and modified share one scan of the page
+        ctx.printed_cache.clear()
+        ctx.printed_cache.update(key=key, candidates=_printed_candidates(ctx, zone, texts))
+    best = min(
+        (c for c in ctx.printed_cache["candidates"] if c.modified == modified), key=lambda c: c.rank, default=None
+    )
+    if best is None:
+        return None
+    ctx.used.append(best.element)
+    return best.found
+
+
+@dataclass
+class _Printed:
+    rank: tuple[int, float]
+    found: Found
+    element: etree._Element
+    modified: bool
+
+
+def _printed_candidates(ctx: Context, zone: tzinfo, texts: list[ShortText]) -> list[_Printed]:
     heading = next((i for i, (el, _, _) in enumerate(texts) if el.tag == "h1"), 0)
     own_path = urlsplit(_page_url(ctx)).path
-    best: tuple[tuple[int, float], Found, etree._Element] | None = None
+    short = {el: text for el, text, _ in texts}
+    found_list: list[_Printed] = []
+    settled = False  # a dated full date for the publication is in hand: the scan ends a little further on
     parsed_with_fallback = 0
     for index, (element, text, raw_length) in enumerate(texts):
+        if settled and index > heading + PRINTED_LOOKAHEAD:
+            break
         if len(text) > 120 or (element.tag in ("p", "li") and raw_length > 120):
             continue
-        if best is not None and best[0][0] == 0 and index > heading + PRINTED_LOOKAHEAD:
-            break
-        if not _DIGIT.search(text) and not (element.tag == "time" and element.get("datetime")):
+        timed = element.tag == "time" and bool(element.get("datetime"))
+        if not timed and not _DIGIT.search(text):
             continue
-        if element.tag != "time" and element.find(".//time[@datetime]") is not None:
+        if not timed and element.find(".//time[@datetime]") is not None:
             continue  # its <time datetime> speaks for it, with the time of day
-        labelled_modified = bool(MODIFIED_LABEL.match(text) or _labelled_by_parent(element, text))
-        if labelled_modified != modified or NOT_PUBLICATION.search(text) or _links_elsewhere(element, own_path):
-            continue
-        distance = index - heading if index >= heading else (heading - index) * 1.5
         dated = element.tag == "time" or bool(DATE_CLASS.search(class_words(element)))
         found: Found | None = None
         full = True
-        if element.tag == "time" and element.get("datetime"):
-            value = parse_iso(element.get("datetime", ""), zone)
-            if value:
-                found = value, "html:time[datetime]"
+        if timed and (value := parse_iso(element.get("datetime", ""), zone)):
+            found = value, "html:time[datetime]"
         if found is None and (element.tag != "p" or dated or len(text) <= 40 or _STARTS_WITH_DATE.match(text)):
             fallback = dated and parsed_with_fallback < 3  # dateparser is slow: a few dated elements at most
             parsed_with_fallback += fallback
@@ -273,15 +293,28 @@ def _printed_date(
                 full = hit.has_year
                 if not full and hit.pattern in YEARLESS_PATTERNS and (year := _year_on_page(ctx, text, hit.value)):
                     found = hit.value.replace(year=year), f"text-pattern:{hit.pattern} (year from page)"
-        if found is None:
+        if found is None or NOT_PUBLICATION.search(text) or _links_elsewhere(element, own_path):
             continue
-        rank = (0 if dated and full else 1 if full else 2, distance)
-        if best is None or rank < best[0]:
-            best = rank, found, element
-    if best is None:
-        return None
-    ctx.used.append(best[2])
-    return best[1]
+        labelled_modified = bool(MODIFIED_LABEL.match(text)) or _labelled_around(element, short)
+        distance = index - heading if index >= heading else (heading - index) * 1.5
+        tier = 0 if dated and full else 1 if full else 2
+        found_list.append(_Printed((tier, distance), found, element, labelled_modified))
+        settled = settled or (tier == 0 and not labelled_modified)
+    return found_list
+
+
+def _labelled_around(element: etree._Element, short: dict[etree._Element, str]) -> bool:
+    """ "Updated <span>January 08, 2026</span>" or "<div>Last updated:</div><div>Dec 12, 2025</div>": the
+    label is in the parent's text or the element just before."""
+    parent = element.getparent()
+    if parent is not None and parent in short and MODIFIED_LABEL.match(short[parent]):
+        return True
+    previous = element.getprevious()
+    return (
+        previous is not None
+        and len(short.get(previous, "")) <= 30
+        and bool(MODIFIED_LABEL.match(short.get(previous, "")))
+    )
 
 
 _DIGIT = re.compile(r"\d")
@@ -304,15 +337,6 @@ def _year_on_page(ctx: Context, text: str, value: datetime) -> int | None:
         return None
     best = max(set(years), key=lambda y: (years.count(y), y))
     return best if best != value.year else None
-
-
-def _labelled_by_parent(element: etree._Element, text: str) -> bool:
-    """<div>Updated <span>January 08, 2026</span></div>: the label is the parent's."""
-    parent = element.getparent()
-    if parent is None:
-        return False
-    around = clean_line(parent.text_content())
-    return len(around) <= 120 and around != text and bool(MODIFIED_LABEL.match(around))
 
 
 def _links_elsewhere(element: etree._Element, own_path: str) -> bool:
