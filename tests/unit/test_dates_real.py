@@ -179,3 +179,13 @@ def test_a_date_in_a_block_dropped_as_boilerplate_is_still_read_as_a_last_resort
     html = page("", "", lang="en", body=EN_BODY, before='<div class="sidebar-widget"><span>12.01.2022</span></div>')
     value = published(html, "https://example.com/article/x")
     assert value is not None and value.date() == date(2022, 1, 12)
+
+
+def test_json_ld_wrapped_in_cdata_is_read() -> None:
+    head = (
+        '<meta property="article:published_time" content="2015-12-11T14:28:34Z">'
+        '<script type="application/ld+json"><![CDATA[\n{"@context": "http://schema.org", "@type": "NewsArticle",'
+        ' "datePublished": "2015-10-15T02:19:15Z"}\n]]></script>'
+    )
+    value = published(page(head, "", lang="en", body=EN_BODY), "https://example.com/story-d146a92473a1")
+    assert value == datetime(2015, 10, 15, 2, 19, 15, tzinfo=UTC)

@@ -3,6 +3,7 @@ site rule, then JSON-LD, then <meta>, then microdata, then page elements, then t
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from lxml import etree
 
 from workers.normalize.credits import credit_from_text, credits_in_json_ld, credits_in_scope
 from workers.normalize.dates import UTC, is_utc, parse_date_text, parse_iso, site_zone, url_date
-from workers.normalize.markup import Markup, itemprop_values, names
+from workers.normalize.markup import ARTICLE_TYPES, Markup, itemprop_values, names
 from workers.normalize.rules import RuleVersion
 from workers.normalize.scope import ShortText, class_words, scan_short_texts, within
 from workers.normalize.text import clean_line, element_text
@@ -129,6 +130,8 @@ def _declared_date(ctx: Context, ld_key: str, meta_keys: tuple[str, ...], zone: 
     zone: "2018-08-22T21:02:00Z" on a Moscow site is the 23rd there, and the 23rd is the date it prints."""
     found: Found | None = None
     raw = ctx.markup.ld(ld_key)
+    if raw is None:
+        raw = _ld_in_cdata(ctx.html, ld_key)
     if isinstance(raw, str) and (value := parse_iso(raw, zone)):
         found = value, f"json-ld:{ld_key}"
     for key in meta_keys if found is None else ():
@@ -152,6 +155,34 @@ def _declared_date(ctx: Context, ld_key: str, meta_keys: tuple[str, ...], zone: 
     if is_utc(value) and zone is not UTC and not _is_midnight(value):
         value = value.astimezone(zone)
     return value, via
+
+
+_LD_SCRIPT = re.compile(r"<script[^>]*application/ld\+json[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
+_CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
+
+
+def _ld_in_cdata(html: str, key: str) -> str | None:
+    """JSON-LD wrapped in <![CDATA[ ]]> (XHTML serializers write it so) is not JSON to read_markup: the
+    date is read here from the article object. Only pages with a CDATA section pay for the look."""
+    if "<![CDATA[" not in html:
+        return None
+    for script in _LD_SCRIPT.finditer(html):
+        try:
+            data = json.loads(_CDATA.sub("", script.group(1)), strict=False)
+        except (ValueError, RecursionError):
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                kinds = item.get("@type")
+                kinds = set(map(str, kinds)) if isinstance(kinds, list) else {str(kinds)}
+                if kinds & (ARTICLE_TYPES - {"WebPage"}) and isinstance(item.get(key), str):
+                    return str(item[key])
+                stack.extend(v for v in item.values() if isinstance(v, dict | list))
+    return None
 
 
 def _own_item(element: etree._Element) -> bool:
