@@ -424,9 +424,10 @@ def _htmldate(ctx: Context, zone: tzinfo) -> Found | None:
     except (ValueError, TypeError, LookupError, etree.LxmlError):
         return None
     value = parse_iso(raw, zone) if raw else None
-    if value is None:
-        return None
-    return value, "htmldate" + (" (date only)" if raw and raw.endswith("T00:00:00") else "")
+    date_only = bool(raw and raw.endswith("T00:00:00"))
+    if value is None or (date_only and (value.month, value.day) == (1, 1)):
+        return None  # a bare 1 January is a year (the copyright line's), not a day
+    return value, "htmldate" + (" (date only)" if date_only else "")
 
 
 def _rule_date(ctx: Context, text: str) -> datetime | None:
