@@ -189,3 +189,9 @@ def test_json_ld_wrapped_in_cdata_is_read() -> None:
     )
     value = published(page(head, "", lang="en", body=EN_BODY), "https://example.com/story-d146a92473a1")
     assert value == datetime(2015, 10, 15, 2, 19, 15, tzinfo=UTC)
+
+
+def test_a_relative_date_with_a_time_counts_against_the_fetch_time() -> None:
+    teasers = "".join(f"<div><span>Лента</span> <span>{d}.11.2026</span></div>" for d in (20, 21, 22))
+    html = page("", '<div class="article-date">вчера в 11:56</div>', body=BODY + teasers)
+    assert published(html) == datetime(2026, 11, 24, 11, 56, tzinfo=MOSCOW)

@@ -321,9 +321,11 @@ def _printed_candidates(ctx: Context, zone: tzinfo, texts: list[ShortText]) -> l
             if hit:
                 suffix = "" if hit.has_time else " (date only)"
                 found = hit.value, f"text-pattern:{hit.pattern}{suffix}"
-                full = hit.has_year
+                # "вчера в 11:56" is as precise as a full date (against the fetch time); "9 июня" is not
+                full = hit.has_year or hit.pattern in RELATIVE_PATTERNS
                 if not full and hit.pattern in YEARLESS_PATTERNS and (year := _year_on_page(ctx, text, hit.value)):
                     found = hit.value.replace(year=year), f"text-pattern:{hit.pattern} (year from page)"
+                    full = True
         if found is None or NOT_PUBLICATION.search(text) or _links_elsewhere(element, own_path):
             continue
         labelled_modified = bool(MODIFIED_LABEL.match(text)) or _labelled_around(element, short)
@@ -353,6 +355,7 @@ _WORDS = re.compile(r"[^\W\d_]{2,}")
 # A short paragraph that opens with a date ("Dec 26, 2025 • 12 min read", "17.01.2026 | Город") is a date line.
 _STARTS_WITH_DATE = re.compile(r"^\W*(?:\d{1,4}[./-]\d|\d{1,2}\.?\s+[^\W\d_]{3}|[^\W\d_]{3,10}\.?\s+\d{1,2}\b)")
 YEARLESS_PATTERNS = ("ru-words", "time-ru-words")
+RELATIVE_PATTERNS = ("day-word", "ago")
 
 
 def _year_on_page(ctx: Context, text: str, value: datetime) -> int | None:
