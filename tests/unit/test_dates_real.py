@@ -195,3 +195,19 @@ def test_a_relative_date_with_a_time_counts_against_the_fetch_time() -> None:
     teasers = "".join(f"<div><span>Лента</span> <span>{d}.11.2026</span></div>" for d in (20, 21, 22))
     html = page("", '<div class="article-date">вчера в 11:56</div>', body=BODY + teasers)
     assert published(html) == datetime(2026, 11, 24, 11, 56, tzinfo=MOSCOW)
+
+
+def test_microdata_in_a_block_dropped_as_boilerplate_still_dates_the_article() -> None:
+    widget = (
+        '<div class="elementor-widget"><ul><li itemprop="datePublished"><time datetime="2019-10-19T14:37:24+02:00">'
+        "19. Oktober 2019</time></li></ul></div>"
+    )
+    teasers = "".join(
+        f'<div><a href="/other-{d}/">Ein ganz anderer Artikel der Seite</a>'
+        f'<span class="date">{d}. Oktober 2019</span></div>'
+        for d in (17, 15)
+    )
+    html = page("", widget, lang="de", body=EN_BODY + teasers)
+    assert published(html, "https://example.de/kommentar/x/") == datetime(
+        2019, 10, 19, 14, 37, 24, tzinfo=timezone(timedelta(hours=2))
+    )

@@ -57,7 +57,7 @@ class Context:
     used: list[etree._Element] = field(default_factory=list)
     url: str = ""  # the fetched URL: the date in it is evidence
     html: str = ""  # the page as decoded, before boilerplate was dropped (for htmldate's last-resort look)
-    printed_cache: dict[str, Any] = field(default_factory=dict)  # the printed-date scan, shared by two readers
+    page_cache: dict[Any, Any] = field(default_factory=dict)  # date readers' scans and parses, done once a page
 
     def rule_elements(self, name: str) -> list[etree._Element]:
         return self.rule.select(name, self.root) if self.rule else []
@@ -142,13 +142,10 @@ def _declared_date(ctx: Context, ld_key: str, meta_keys: tuple[str, ...], zone: 
         if found:
             break
     if found is None:
-        for element, raw in itemprop_values(ctx.root, ld_key):
-            # <abbr itemprop="datePublished" title="2018-06-05T08:00:00-07:00">08:00</abbr>
-            value = parse_iso(raw, zone) or parse_iso(element.get("title") or "", zone)
-            if value and _own_item(element):
-                ctx.used.append(element)
-                found = value, f"microdata:{ld_key}"
-                break
+        found = _microdata_date(ctx, ctx.root, ld_key, zone)
+    if found is None and ld_key in ctx.html and (whole := _whole_page(ctx)) is not None:
+        # The microdata sits in a block the boilerplate step dropped (a page builder's "widget")
+        found = _microdata_date(ctx, whole, ld_key, zone)
     if found is None:
         return None
     value, via = found
@@ -183,6 +180,29 @@ def _ld_in_cdata(html: str, key: str) -> str | None:
                     return str(item[key])
                 stack.extend(v for v in item.values() if isinstance(v, dict | list))
     return None
+
+
+def _microdata_date(ctx: Context, tree: etree._Element, key: str, zone: tzinfo) -> Found | None:
+    for element, raw in itemprop_values(tree, key):
+        # <abbr itemprop="datePublished" title="2018-06-05T08:00:00-07:00">08:00</abbr>, or a <time> inside
+        inner = element.find(".//time[@datetime]") if not element.get("content") else None
+        raw = inner.get("datetime", "") if inner is not None else raw
+        value = parse_iso(raw, zone) or parse_iso(element.get("title") or "", zone)
+        if value and _own_item(element):
+            if tree is ctx.root:
+                ctx.used.append(element)
+            return value, f"microdata:{key}"
+    return None
+
+
+def _whole_page(ctx: Context) -> etree._Element | None:
+    """The page as fetched, boilerplate included, parsed once for the last-resort looks."""
+    if "whole" not in ctx.page_cache:
+        try:
+            ctx.page_cache["whole"] = lxml.html.document_fromstring(ctx.html) if ctx.html else None
+        except (etree.ParserError, ValueError):
+            ctx.page_cache["whole"] = None
+    return ctx.page_cache["whole"]
 
 
 def _own_item(element: etree._Element) -> bool:
@@ -263,7 +283,7 @@ PRINTED_LOOKAHEAD = 40
 
 
 def _printed_date(
-    ctx: Context, modified: bool, zone: tzinfo | None = None, texts: list[ShortText] | None = None
+    ctx: Context, modified: bool, zone: tzinfo | None = None, texts: list[ShortText] | None = None, whole: bool = False
 ) -> Found | None:
     """A <time datetime> or a printed date near the headline. Text dates inside paragraphs are not read:
     "переговоры прошли 29 октября" is not a publication date. Of several dates the one nearest the
@@ -271,13 +291,10 @@ def _printed_date(
     are further away."""
     zone = zone or ctx.zone
     texts = ctx.short_text_index if texts is None else texts
-    key = (id(texts), str(zone))
-    if ctx.printed_cache.get("key") != key:  # published and modified share one scan of the page
-        ctx.printed_cache.clear()
-        ctx.printed_cache.update(key=key, candidates=_printed_candidates(ctx, zone, texts))
-    best = min(
-        (c for c in ctx.printed_cache["candidates"] if c.modified == modified), key=lambda c: c.rank, default=None
-    )
+    key = ("whole" if whole else "scope", str(zone))
+    if key not in ctx.page_cache:  # published and modified share one scan of the page
+        ctx.page_cache[key] = _printed_candidates(ctx, zone, texts)
+    best = min((c for c in ctx.page_cache[key] if c.modified == modified), key=lambda c: c.rank, default=None)
     if best is None:
         return None
     ctx.used.append(best.element)
@@ -400,14 +417,11 @@ ARCHIVE_LINK = re.compile(r"/(?:19|20)\d{2}/\d{1,2}/(?:\d{1,2}/?)?$")
 def _printed_on_whole_page(ctx: Context, zone: tzinfo) -> Found | None:
     """The last resort: printed dates anywhere on the page as fetched, blocks dropped as boilerplate
     included (a blog's date header, a widget-built byline), nearest the headline first."""
-    if not ctx.html:
-        return None
-    try:
-        whole = lxml.html.document_fromstring(ctx.html)
-    except (etree.ParserError, ValueError):
+    whole = _whole_page(ctx)
+    if whole is None:
         return None
     body = whole.find("body")
-    found = _printed_date(ctx, False, zone, scan_short_texts(body if body is not None else whole))
+    found = _printed_date(ctx, False, zone, scan_short_texts(body if body is not None else whole), whole=True)
     ctx.used.pop() if found else None  # that element is in the other tree: nothing to remove from this one
     return (found[0], f"{found[1]} (whole page)") if found else None
 
