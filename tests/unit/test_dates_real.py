@@ -211,3 +211,23 @@ def test_microdata_in_a_block_dropped_as_boilerplate_still_dates_the_article() -
     assert published(html, "https://example.de/kommentar/x/") == datetime(
         2019, 10, 19, 14, 37, 24, tzinfo=timezone(timedelta(hours=2))
     )
+
+
+def test_a_page_that_prints_utc_keeps_its_utc_timestamp() -> None:
+    head = (
+        '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": "2017-12-27T07:37:23Z"}</script>'
+    )
+    value = published(page(head, '<div class="meta">07:37, 27 декабря 2017</div>'))
+    assert value is not None and value.isoformat() == "2017-12-27T07:37:23+00:00"
+
+
+def test_a_belarusian_domain_is_read_in_minsk_time_not_moscow() -> None:
+    html = page("", '<div class="date">28 октября 2012, 17:25</div>')
+    value = published(html, "http://www.example.by/news/12345/")
+    assert value is not None and value.isoformat() == "2012-10-28T17:25:00+03:00"
+
+
+def test_a_declared_day_takes_the_printed_time_of_that_day() -> None:
+    head = '<meta itemprop="datePublished" content="2023-04-04">'
+    value = published(page(head, '<div class="date">4 апреля 2023, 09:24</div>'))
+    assert value == datetime(2023, 4, 4, 9, 24, tzinfo=MOSCOW)

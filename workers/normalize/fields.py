@@ -149,9 +149,23 @@ def _declared_date(ctx: Context, ld_key: str, meta_keys: tuple[str, ...], zone: 
     if found is None:
         return None
     value, via = found
+    shown = [  # the times the page prints (as text, not in attributes)
+        c.found[0]
+        for c in _scope_candidates(ctx, zone)
+        if not c.modified and c.found[1].startswith("text-pattern") and not _is_midnight(c.found[0])
+    ]
     if is_utc(value) and zone is not UTC and not _is_midnight(value):
-        value = value.astimezone(zone)
+        # Shown in the site's zone, unless the page itself prints the UTC wall time (an AMP page in UTC).
+        if not any(_wall(v) == _wall(value) for v in shown):
+            value = value.astimezone(zone)
+    elif _is_midnight(value) and (same_day := [v for v in shown if v.date() == value.date()]):
+        # A declared day and a printed time of that day: the article's own timestamp.
+        value, via = same_day[0], f"{via} + printed time"
     return value, via
+
+
+def _wall(value: datetime) -> datetime:
+    return value.replace(tzinfo=None, second=0, microsecond=0)
 
 
 _LD_SCRIPT = re.compile(r"<script[^>]*application/ld\+json[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
@@ -268,10 +282,11 @@ def _page_url(ctx: Context) -> str:
 
 def _local_zone(ctx: Context) -> tzinfo:
     """The site's zone (rules, or Moscow for Russian pages), else the zone of its country or language."""
-    if ctx.zone is not UTC and str(ctx.zone) != "UTC":
-        return ctx.zone
     language = ctx.root.get("lang") or ctx.root.get("xml:lang")
-    return site_zone(_page_url(ctx), language) or ctx.zone
+    if str(ctx.zone) not in ("UTC", "Europe/Moscow"):
+        return ctx.zone
+    # Moscow is page.py's guess for any Russian page: a Belarusian or Ukrainian domain says better.
+    return site_zone(_page_url(ctx), None if str(ctx.zone) == "Europe/Moscow" else language) or ctx.zone
 
 
 # Dates that are on the page but never the article's: the copyright line, the header's "today is" clock.
@@ -291,14 +306,23 @@ def _printed_date(
     are further away."""
     zone = zone or ctx.zone
     texts = ctx.short_text_index if texts is None else texts
-    key = ("whole" if whole else "scope", str(zone))
-    if key not in ctx.page_cache:  # published and modified share one scan of the page
-        ctx.page_cache[key] = _printed_candidates(ctx, zone, texts)
-    best = min((c for c in ctx.page_cache[key] if c.modified == modified), key=lambda c: c.rank, default=None)
+    if whole:
+        candidates = ctx.page_cache.setdefault(("whole", str(zone)), _printed_candidates(ctx, zone, texts))
+    else:
+        candidates = _scope_candidates(ctx, zone)
+    best = min((c for c in candidates if c.modified == modified), key=lambda c: c.rank, default=None)
     if best is None:
         return None
     ctx.used.append(best.element)
     return best.found
+
+
+def _scope_candidates(ctx: Context, zone: tzinfo) -> list[_Printed]:
+    """The printed dates of the article's scope, scanned once a page (published and modified share it)."""
+    key = ("scope", str(zone))
+    if key not in ctx.page_cache:
+        ctx.page_cache[key] = _printed_candidates(ctx, zone, ctx.short_text_index)
+    return ctx.page_cache[key]
 
 
 @dataclass
