@@ -175,9 +175,12 @@ _CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
 def _ld_in_cdata(html: str, key: str) -> str | None:
     """JSON-LD wrapped in <![CDATA[ ]]> (XHTML serializers write it so) is not JSON to read_markup: the
     date is read here from the article object. Only pages with a CDATA section pay for the look."""
-    if "<![CDATA[" not in html:
+    at = html.find("application/ld+json")
+    while at != -1 and "<![CDATA[" not in html[at : at + 300]:
+        at = html.find("application/ld+json", at + 1)
+    if at == -1:
         return None
-    for script in _LD_SCRIPT.finditer(html):
+    for script in _LD_SCRIPT.finditer(html, max(0, at - 200)):
         try:
             data = json.loads(_CDATA.sub("", script.group(1)), strict=False)
         except (ValueError, RecursionError):
@@ -438,14 +441,28 @@ def _links_elsewhere(element: etree._Element, own_path: str) -> bool:
 ARCHIVE_LINK = re.compile(r"/(?:19|20)\d{2}/\d{1,2}/(?:\d{1,2}/?)?$")
 
 
+# The elements of a whole page worth a look for its date: the headline (to measure from), <time>, and
+# elements whose class or id names a date; short paragraphs right after a headline (date lines).
+WHOLE_PAGE_DATES = (
+    "//h1 | //time | //*[contains(@class, 'date') or contains(@class, 'time') or contains(@class, 'publish')"
+    " or contains(@class, 'posted') or contains(@id, 'date') or contains(@class, 'Date')] | //h1/following::p[1]"
+    # and short leaves with a digit ("06.05.2018" alone in a <p> or <dd>)
+    " | //body//*[not(*)][string-length(normalize-space()) < 40][translate(., '0123456789', '') != .]"
+)
+
+
 def _printed_on_whole_page(ctx: Context, zone: tzinfo) -> Found | None:
     """The last resort: printed dates anywhere on the page as fetched, blocks dropped as boilerplate
     included (a blog's date header, a widget-built byline), nearest the headline first."""
     whole = _whole_page(ctx)
     if whole is None:
         return None
-    body = whole.find("body")
-    found = _printed_date(ctx, False, zone, scan_short_texts(body if body is not None else whole), whole=True)
+    texts: list[ShortText] = []
+    for element in whole.xpath(WHOLE_PAGE_DATES):  # document order; a full scan of a big page costs ~15 ms
+        raw = element.text_content()
+        if len(raw) <= 300 and (text := clean_line(raw)):
+            texts.append((element, text, len(raw)))
+    found = _printed_date(ctx, False, zone, texts, whole=True)
     ctx.used.pop() if found else None  # that element is in the other tree: nothing to remove from this one
     return (found[0], f"{found[1]} (whole page)") if found else None
 
