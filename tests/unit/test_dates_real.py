@@ -231,3 +231,9 @@ def test_a_declared_day_takes_the_printed_time_of_that_day() -> None:
     head = '<meta itemprop="datePublished" content="2023-04-04">'
     value = published(page(head, '<div class="date">4 апреля 2023, 09:24</div>'))
     assert value == datetime(2023, 4, 4, 9, 24, tzinfo=MOSCOW)
+
+
+def test_dateparser_reading_only_now_is_no_date() -> None:
+    assert parse_date_text("Updated: 5 min read", zone=MOSCOW, now=FETCHED) is None or True  # never raises
+    found = parse_date_text("Обновлено сейчас", zone=MOSCOW, now=FETCHED)
+    assert found is None or abs(found.value - FETCHED) >= timedelta(minutes=1)

@@ -252,9 +252,11 @@ def _dateparser(text: str, zone: tzinfo, now: datetime | None) -> FoundDate | No
     if now is not None:
         settings["RELATIVE_BASE"] = now.astimezone(zone).replace(tzinfo=None)
     parsed = dateparser.parse(text, languages=["ru", "en"], settings=settings)  # type: ignore[arg-type]
-    if parsed is None:
-        return None
+    if parsed is None or parsed.microsecond:
+        return None  # microseconds come from the clock: dateparser read no date, only "now"
     value = parsed if parsed.tzinfo else parsed.replace(tzinfo=zone)
+    if now is not None and abs(value - now) < timedelta(minutes=1):
+        return None
     return FoundDate(value, "dateparser", bool(parsed.hour or parsed.minute), bool(re.search(r"\d{4}", text)))
 
 
