@@ -143,7 +143,7 @@ def _declared_date(ctx: Context, ld_key: str, meta_keys: tuple[str, ...], zone: 
             break
     if found is None:
         found = _microdata_date(ctx, ctx.root, ld_key, zone)
-    if found is None and ld_key in ctx.html and (whole := _whole_page(ctx)) is not None:
+    if found is None and re.search(f"itemprop=[\"']?{ld_key}", ctx.html) and (whole := _whole_page(ctx)) is not None:
         # The microdata sits in a block the boilerplate step dropped (a page builder's "widget")
         found = _microdata_date(ctx, whole, ld_key, zone)
     if found is None:
