@@ -1,8 +1,10 @@
 """Dates as publishers print them -> timezone-aware datetimes.
 
-Markup timestamps (ISO 8601) come first; printed dates are parsed by the patterns below (the common
-Russian and English forms, relative ones against the fetch time) and, failing those, by dateparser.
-A value without a zone is wall time in the site's zone.
+Markup timestamps (ISO 8601, and the malformed ones seen in the wild) come first; printed dates are
+parsed by the patterns below (Russian and the Latin-script languages' common forms, month-first ones,
+relative ones against the fetch time) and, failing those, by dateparser. A value without a zone is wall
+time in the site's zone (site_zone: the domain's country, else the page's language). The day a URL
+states (url_date) is evidence the readers in fields.py weigh against the others.
 """
 
 from __future__ import annotations

@@ -97,6 +97,10 @@ def title(ctx: Context) -> Found | None:
 
 
 def published(ctx: Context) -> Found | None:
+    """The article's own publication time, preferred over every other date on the page: site rule, then
+    the declared date (JSON-LD, <meta>, the article's microdata), then the printed date nearest the
+    headline; either checked against the URL's day. Then the URL's day alone, htmldate (fast mode), and
+    printed dates anywhere on the page as fetched."""
     for element in ctx.rule_elements("published"):
         value = _rule_date(ctx, element_text(element) or element.get("datetime", ""))
         if value:
