@@ -70,6 +70,8 @@ def test_malformed_markup_timestamps(raw: str, expected: datetime) -> None:
         ("http://www.example.ru/politics/24/10/2017/59ef091c9a79", date(2017, 10, 24)),
         ("https://example.ru/politics/20171024/1507454680.html", date(2017, 10, 24)),
         ("https://example.de/meldungen/29-10-2021", date(2021, 10, 29)),
+        ("http://example.com/russia/27jan2012/slug.html", date(2012, 1, 27)),
+        ("https://example.ru/2021/01/slug/", None),
         ("https://example.com/news/1507454680", None),
         ("https://web.archive.org/web/20130307194448/example.net/page.html", None),
     ],
@@ -235,3 +237,8 @@ def test_a_declared_day_takes_the_printed_time_of_that_day() -> None:
 
 def test_dateparser_reading_only_now_is_no_date() -> None:
     assert parse_date_text("сейчас 1", zone=MOSCOW, now=FETCHED) is None
+
+
+def test_a_year_less_date_takes_the_year_of_an_archive_style_url() -> None:
+    html = page("", '<span class="date">8 января, 17:46</span>')
+    assert published(html, "https://example.ru/2021/01/slug/") == datetime(2021, 1, 8, 17, 46, tzinfo=MOSCOW)

@@ -268,7 +268,9 @@ URL_DATES = (
     re.compile(r"/(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>(?:19|20)\d{2})(?:/|$)"),
     re.compile(r"(?<![\d.])(?P<year>(?:19|20)\d{2})(?P<sep>[-_]?)(?P<month>\d{2})(?P=sep)(?P<day>\d{2})(?![\d.])"),
     re.compile(r"(?<![\d.])(?P<day>\d{2})-(?P<month>\d{2})-(?P<year>(?:19|20)\d{2})(?![\d.])"),
+    re.compile(r"/(?P<day>\d{1,2})(?P<month>[a-z]{3})(?P<year>(?:19|20)\d{2})/", re.IGNORECASE),  # /27jan2012/
 )
+URL_MONTH = re.compile(r"/(?P<year>(?:19|20)\d{2})/(?P<month>\d{1,2})/")
 _ARCHIVE_PREFIX = re.compile(r"^/web/\d+/")  # web.archive.org/web/<capture time>/<original URL>
 
 
@@ -282,10 +284,16 @@ def url_date(url: str | None) -> date | None:
     for pattern in URL_DATES:
         for m in pattern.finditer(path):
             try:
-                return date(int(m["year"]), int(m["month"]), int(m["day"]))
-            except ValueError:
+                return date(int(m["year"]), _month(m["month"]), int(m["day"]))
+            except (ValueError, KeyError):
                 continue
     return None
+
+
+def url_month(url: str | None) -> tuple[int, int] | None:
+    """(year, month) of an archive-style URL (/2021/01/slug/): the year of a year-less printed date."""
+    m = URL_MONTH.search(_ARCHIVE_PREFIX.sub("/", urlsplit(url).path)) if url else None
+    return (int(m["year"]), int(m["month"])) if m and 1 <= int(m["month"]) <= 12 else None
 
 
 # Where a page's wall time is, when the site rules do not say: by the country of the site's domain, then by

@@ -16,7 +16,7 @@ import lxml.html
 from lxml import etree
 
 from workers.normalize.credits import credit_from_text, credits_in_json_ld, credits_in_scope
-from workers.normalize.dates import UTC, is_utc, parse_date_text, parse_iso, site_zone, url_date
+from workers.normalize.dates import UTC, is_utc, parse_date_text, parse_iso, site_zone, url_date, url_month
 from workers.normalize.markup import ARTICLE_TYPES, Markup, itemprop_values, names
 from workers.normalize.rules import RuleVersion
 from workers.normalize.scope import ShortText, class_words, scan_short_texts, within
@@ -371,8 +371,8 @@ def _printed_candidates(ctx: Context, zone: tzinfo, texts: list[ShortText]) -> l
                 found = hit.value, f"text-pattern:{hit.pattern}{suffix}"
                 # "вчера в 11:56" is as precise as a full date (against the fetch time); "9 июня" is not
                 full = hit.has_year or hit.pattern in RELATIVE_PATTERNS
-                if not full and hit.pattern in YEARLESS_PATTERNS and (year := _year_on_page(ctx, text, hit.value)):
-                    found = hit.value.replace(year=year), f"text-pattern:{hit.pattern} (year from page)"
+                if not full and hit.pattern in YEARLESS_PATTERNS and (year := _year_elsewhere(ctx, text, hit.value)):
+                    found = hit.value.replace(year=year[0]), f"text-pattern:{hit.pattern} (year from {year[1]})"
                     full = True
         if found is None or NOT_PUBLICATION.search(text) or _links_elsewhere(element, own_path):
             continue
@@ -404,6 +404,16 @@ _WORDS = re.compile(r"[^\W\d_]{2,}")
 _STARTS_WITH_DATE = re.compile(r"^\W*(?:\d{1,4}[./-]\d|\d{1,2}\.?\s+[^\W\d_]{3}|[^\W\d_]{3,10}\.?\s+\d{1,2}\b)")
 YEARLESS_PATTERNS = ("ru-words", "time-ru-words")
 RELATIVE_PATTERNS = ("day-word", "ago")
+
+
+def _year_elsewhere(ctx: Context, text: str, value: datetime) -> tuple[int, str] | None:
+    """The year of a year-less date: from the URL's /2021/01/ when the month is the date's, else from
+    the same day printed with its year elsewhere on the page."""
+    in_url = url_month(_page_url(ctx))
+    if in_url and in_url[1] == value.month:
+        return (in_url[0], "url") if in_url[0] != value.year else None
+    year = _year_on_page(ctx, text, value)
+    return (year, "page") if year else None
 
 
 def _year_on_page(ctx: Context, text: str, value: datetime) -> int | None:
