@@ -362,7 +362,8 @@ def _printed_candidates(ctx: Context, zone: tzinfo, texts: list[ShortText]) -> l
         full = True
         if timed and (value := parse_iso(element.get("datetime", ""), zone)):
             found = value, "html:time[datetime]"
-        if found is None and (element.tag != "p" or dated or len(text) <= 40 or _STARTS_WITH_DATE.match(text)):
+        date_line = len(text) <= 40 or (len(text) <= 60 and _STARTS_WITH_DATE.match(text))
+        if found is None and (element.tag != "p" or dated or date_line):
             fallback = dated and parsed_with_fallback < 3  # dateparser is slow: a few dated elements at most
             parsed_with_fallback += fallback
             hit = parse_date_text(MODIFIED_LABEL.sub("", text), zone=zone, now=ctx.fetched_at, fallback=fallback)
