@@ -303,12 +303,12 @@ TLD_ZONES = {
     "de": _CET, "at": _CET, "ch": _CET, "fr": _CET, "it": _CET, "es": _CET, "nl": _CET, "be": _CET, "lu": _CET,
     "pl": _CET, "cz": _CET, "sk": _CET, "hu": _CET, "dk": _CET, "se": _CET, "no": _CET, "hr": _CET, "si": _CET,
     "rs": _CET, "uk": "Europe/London", "ie": "Europe/London", "pt": "Europe/Lisbon", "fi": "Europe/Helsinki",
-    "gr": "Europe/Athens", "ro": "Europe/Bucharest", "bg": "Europe/Sofia", "ua": "Europe/Kyiv",
+    "gr": "Europe/Athens", "ro": "Europe/Bucharest", "bg": "Europe/Sofia", "ua": "Europe/Kiev",
     "by": "Europe/Minsk", "ru": "Europe/Moscow", "kz": "Asia/Almaty", "jp": "Asia/Tokyo", "cn": "Asia/Shanghai",
 }  # fmt: skip
 LANGUAGE_ZONES = {
     "de": _CET, "fr": _CET, "it": _CET, "nl": _CET, "pl": _CET, "cs": _CET, "sk": _CET, "hu": _CET, "da": _CET,
-    "sv": _CET, "nb": _CET, "no": _CET, "hr": _CET, "sl": _CET, "ru": "Europe/Moscow", "uk": "Europe/Kyiv",
+    "sv": _CET, "nb": _CET, "no": _CET, "hr": _CET, "sl": _CET, "ru": "Europe/Moscow", "uk": "Europe/Kiev",
     "be": "Europe/Minsk", "ja": "Asia/Tokyo", "el": "Europe/Athens", "ro": "Europe/Bucharest",
 }  # fmt: skip
 
