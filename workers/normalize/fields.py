@@ -300,8 +300,10 @@ def _local_zone(ctx: Context) -> tzinfo:
 NOT_PUBLICATION = re.compile(
     r"©|\(c\)\s*\d{4}|copyright|^(?:сегодня|today|heute)\b(?!\s*(?:в|at|um|,)?\s*\d{1,2}[:.]\d{2})", re.IGNORECASE
 )
-# How far past the headline the printed-date scan goes once it has a good candidate.
+# How far past the headline (in short texts) the printed-date scan goes once it has a dated full date,
+# and once it has any date.
 PRINTED_LOOKAHEAD = 40
+PRINTED_REACH = 300
 
 
 def _printed_date(
@@ -348,8 +350,8 @@ def _printed_candidates(ctx: Context, zone: tzinfo, texts: list[ShortText]) -> l
     settled = False  # a dated full date for the publication is in hand: the scan ends a little further on
     parsed_with_fallback = 0
     for index, (element, text, raw_length) in enumerate(texts):
-        if settled and index > heading + PRINTED_LOOKAHEAD:
-            break
+        if index > heading + (PRINTED_LOOKAHEAD if settled else PRINTED_REACH if found_list else len(texts)):
+            break  # the article's date is near its headline: far below are teasers, comments, price lists
         if len(text) > 120 or (element.tag in ("p", "li") and raw_length > 120):
             continue
         timed = element.tag == "time" and bool(element.get("datetime"))
