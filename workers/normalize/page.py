@@ -79,7 +79,7 @@ def _extract(
     scope = article_scope(root)
     language, language_via = _declared_language(root, markup.ld("inLanguage"))
     zone = _zone(rules, language, scope)
-    ctx = fields.Context(root, scope, markup, rule, zone, fetched_at, full=full, url=url)
+    ctx = fields.Context(root, scope, markup, rule, zone, fetched_at, full=full, url=url, html=html)
     provenance: dict[str, str] = {}
 
     def read(name: str, reader: Callable[[fields.Context], fields.Found | None]) -> object:
