@@ -3,12 +3,14 @@ site rule, then JSON-LD, then <meta>, then microdata, then page elements, then t
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from functools import cached_property
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
@@ -32,7 +34,40 @@ AUTHOR_CLASS = re.compile(r"author|byline|writer")
 AUTHOR_PREFIX = re.compile(r"^(?:(?:автор[ыа]?|текст|материал подготовил[аи]?)\s*[:—-]|(?:written |posted )?by\b)\s*",
                            re.IGNORECASE)  # fmt: skip
 RUBRIC_CLASS = re.compile(r"rubric|category|section|kicker|eyebrow|overline|supertitle|tag-?line|label|cat\b")
+# Sections every site has: kept only when nothing names the real one ("Новости" vs "Экономика").
+GENERIC_RUBRICS = {"новости", "news", "главная", "главная страница", "home", "homepage", "статьи", "articles",
+                   "публикации", "материалы", "лента", "лента новостей", "все новости", "latest news", "stories",
+                   "все материалы", "архив", "archive"}  # fmt: skip
+HOME_WORDS = {"главная", "главная страница", "home", "homepage", "на главную", "начало"}
+BREADCRUMB_XPATH = (
+    "//*[contains(translate(@class, 'CRUMB', 'crumb'), 'crumb') or contains(@id, 'crumb')"
+    " or contains(translate(@aria-label, 'BCRUMB', 'bcrumb'), 'breadcrumb') or @class='pathway']"
+)
+# Links to a section listing: /category/x, /rubrics/x, /hub/x, Drupal's /taxonomy/term/N.
+SECTION_HREF = re.compile(r"/(?:category|categories|rubrics?|sections?|hubs?|taxonomy/term)/[^/?#]+/?$", re.I)
+ACTIVE_CLASS = re.compile(r"(?:^|[-_\s])(?:active|selected|current(?:-menu-(?:item|parent|ancestor)|-post-ancestor)?)"
+                          r"(?:$|[-_\s])", re.IGNORECASE)  # fmt: skip
+MENU_XPATH = (
+    "ancestor::nav | ancestor::ul[contains(translate(@class, 'MENUAV', 'menuav'), 'menu')"
+    " or contains(translate(@class, 'MENUAV', 'menuav'), 'nav') or contains(@class, 'rubric')"
+    " or contains(@id, 'menu') or contains(@id, 'nav')]"
+)
+TRAIL_SEPARATORS = re.compile(r"^[\s/»>→|·•:\\›-]*$")
 TAGS_CLASS = re.compile(r"tags|keywords|теги|topics")
+
+
+@dataclass
+class Chrome:
+    """What the page shows around the article, read BEFORE boilerplate pruning (which drops nav, breadcrumbs
+    and scripts): breadcrumb trails, links to the URL's own section, the active menu item, the last section
+    link printed before the headline."""
+
+    trails: list[tuple[str, list[tuple[str, str]]]] = field(default_factory=list)  # (via, [(text, href)])
+    section_links: list[str] = field(default_factory=list)
+    active_menu: list[str] = field(default_factory=list)
+    before_headline: list[str] = field(default_factory=list)
+    menu_paths: set[str] = field(default_factory=set)  # paths the site's menus link to (its sections)
+    shaped_trails: list[list[tuple[str, str]]] = field(default_factory=list)  # trails found by shape only
 
 
 @dataclass
@@ -46,6 +81,7 @@ class Context:
     zone: tzinfo
     fetched_at: datetime | None
     used: list[etree._Element] = field(default_factory=list)
+    chrome: Chrome = field(default_factory=Chrome)  # read before pruning (read_chrome), empty when not given
 
     def rule_elements(self, name: str) -> list[etree._Element]:
         return self.rule.select(name, self.root) if self.rule else []
@@ -242,28 +278,236 @@ def authors(ctx: Context) -> Found | None:
 
 
 def rubric(ctx: Context) -> Found | None:
+    """The section the article is filed in. Structured data first, then breadcrumbs, then page elements; a
+    generic section ("Новости") only when nothing names a real one."""
     for element in ctx.rule_elements("rubric"):
         ctx.used.append(element)
         return element_text(element), ctx.rule_via("rubric")
-    section = ctx.markup.ld("articleSection")
-    if isinstance(section, list):
-        section = section[0] if section else None
-    if isinstance(section, str) and section.strip():
-        return clean_line(section), "json-ld:articleSection"
-    found = ctx.markup.first_meta("article:section")
-    if found:
-        return clean_line(found[1]), f"meta:{found[0]}"
-    for element, raw in itemprop_values(ctx.scope, "articleSection"):
-        ctx.used.append(element)
-        return clean_line(raw), "microdata:articleSection"
-    for link in ctx.scope.xpath(".//a[contains(concat(' ', @rel, ' '), ' category ')]"):
-        ctx.used.append(link)
-        return element_text(link), "html:rel=category"
-    for element, text in ctx.short_texts(limit=40):
-        if RUBRIC_CLASS.search(class_words(element)) and not re.search(r"\d", text):
+    generic: Found | None = None
+    for raw, via, element in _rubric_candidates(ctx):
+        value = _tidy_rubric(raw)
+        if not value:
+            continue
+        if value.casefold() in GENERIC_RUBRICS:
+            generic = generic or (value, via)
+            continue
+        if element is not None:
             ctx.used.append(element)
-            return text, "html:rubric-element"
+        return value, via
+    return generic
+
+
+def _rubric_candidates(ctx: Context) -> Iterator[tuple[str, str, etree._Element | None]]:
+    section = ctx.markup.ld("articleSection")
+    for value in section if isinstance(section, list) else [section]:
+        if isinstance(value, str):
+            yield value, "json-ld:articleSection", None
+    for value in ctx.markup.meta.get("article:section", ()):
+        yield value, "meta:article:section", None
+    for element, raw in itemprop_values(ctx.root, "articleSection"):
+        yield raw, "microdata:articleSection", element
+    for via, items in ctx.chrome.trails:
+        for text, _href in items:
+            yield text, via, None
+    for link in ctx.scope.xpath(".//a[contains(concat(' ', @rel, ' '), ' category ')]"):
+        yield element_text(link), "html:rel=category", link
+    for element, text in ctx.short_texts(limit=40):
+        if RUBRIC_CLASS.search(class_words(element)) and not re.search(r"\d", text) and not credit_from_text(text)[0]:
+            yield text, "html:rubric-element", element
+    links = [(a, urlsplit(a.get("href") or "").path.rstrip("/")) for a in ctx.scope.iter("a")]
+    sections = []
+    for link, path in links:
+        rel = (link.get("rel") or "").split()
+        if SECTION_HREF.search(path) and ("tag" not in rel or "category" in rel or path in ctx.chrome.menu_paths):
+            sections.append(link)
+    # A section link the site's menu also lists is the rubric (Drupal prints author and tag terms alike).
+    for link, path in links:
+        if path in ctx.chrome.menu_paths and SECTION_HREF.search(path) and not _in_link_list(link):
+            yield element_text(link), "html:section-link", link
+    for text in ctx.chrome.before_headline:
+        yield text, "html:section-link-before-headline", None
+    for text in ctx.chrome.section_links:
+        yield text, "url:section-link", None
+    for link in sections:
+        if not _in_link_list(link):
+            yield element_text(link), "html:section-link", link
+    for items in ctx.chrome.shaped_trails:
+        for text, _href in items:
+            yield text, "html:breadcrumb-shape", None
+    for text in ctx.chrome.active_menu:
+        yield text, "html:active-menu-item", None
+
+
+def _tidy_rubric(text: str) -> str:
+    value = clean_line(text).strip(" ,.;:|/»>•·")
+    if len(value) > 60 or not re.search(r"[^\W\d_]", value) or credit_from_text(value)[0] is not None:
+        return ""
+    return value
+
+
+def read_chrome(root: etree._Element, url: str) -> Chrome:
+    """Rubric evidence from the untouched page (call before drop_boilerplate): a few XPaths and one pass over
+    the links, no text of the whole page."""
+    chrome = Chrome()
+    page = urlsplit(url)
+    chrome.trails.extend(("json-ld:BreadcrumbList", items) for items in _ld_trails(root, page))
+    for holder in root.xpath("//*[contains(@itemtype, 'BreadcrumbList')]"):
+        items = []
+        for item in holder.xpath(".//*[contains(@itemprop, 'itemListElement')]"):
+            name = next((v for _, v in itemprop_values(item, "name")), "") or element_text(item)
+            href = next(iter(item.xpath(".//a/@href | .//*[@itemprop='item']/@href")), "")
+            active = any(ACTIVE_CLASS.search(e.get("class") or "") for e in item.iter(etree.Element))
+            items.append((clean_line(name), str(href), active))
+        if any(active for *_, active in items):
+            items = [i for i in items if i[2]]  # a whole menu marked up as a trail: its active item
+        elif len(items) > 6:
+            continue
+        chrome.trails.append(("microdata:BreadcrumbList", _trail_items(items, page)))
+    seen: set[int] = set()
+    for holder in root.xpath(BREADCRUMB_XPATH):
+        if any(id(a) in seen for a in holder.iterancestors()) or holder.tag in ("body", "html"):
+            continue
+        seen.add(id(holder))
+        links = [(element_text(a), a.get("href") or "", False) for a in holder.iter("a")]
+        if 1 <= len(links) <= 8:
+            chrome.trails.append(("html:breadcrumbs", _trail_items(links, page)))
+    sections = _url_sections(page.path)
+    menu_hrefs = chrome.menu_paths
+    passed_headline = False
+    before_block: etree._Element | None = None
+    for element in root.iter("a", "h1", "li"):
+        if element.tag == "h1":
+            passed_headline = True
+            continue
+        if element.tag == "li":
+            if ACTIVE_CLASS.search(element.get("class") or ""):
+                link = next(element.iter("a"), None)
+                text = element_text(link if link is not None else element)
+                if 0 < len(text) <= 40:
+                    chrome.active_menu.append(text)
+            continue
+        href = element.get("href") or ""
+        target = urlsplit(urljoin(url, href)) if url else urlsplit(href)
+        if target.netloc and page.netloc and target.netloc != page.netloc:
+            continue
+        path = target.path.rstrip("/")
+        text = element_text(element)
+        if not text or len(text) > 40:
+            continue
+        if not path and not target.query:
+            trail = _shaped_trail(element, page)
+            if trail:
+                chrome.shaped_trails.append(trail)
+            continue
+        if sections and path.lower() in sections:
+            chrome.section_links.append(text)
+        in_menu = bool(element.xpath(MENU_XPATH))
+        if in_menu:
+            menu_hrefs.add(path)
+        elif (
+            not passed_headline
+            and (SECTION_HREF.search(path + "/") or path in menu_hrefs)
+            and not _in_link_list(element)
+        ):
+            # The last block of section links before the headline is the article's ("Политика > События дня"),
+            # the ones above it are the site's.
+            block = _block(element)
+            if block is not before_block:
+                chrome.before_headline, before_block = [], block
+            chrome.before_headline.append(text)
+        if ACTIVE_CLASS.search(element.get("class") or "") and in_menu:
+            chrome.active_menu.append(text)
+    return chrome
+
+
+def _ld_trails(root: etree._Element, page: Any) -> Iterator[list[tuple[str, str]]]:
+    for script in root.xpath("//script[@type='application/ld+json'][contains(., 'BreadcrumbList')]"):
+        try:
+            data = json.loads(script.text or "", strict=False)
+        except (ValueError, RecursionError):
+            continue
+        stack = [data]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, list):
+                stack.extend(item)
+            elif isinstance(item, dict):
+                if item.get("@type") == "BreadcrumbList" and isinstance(item.get("itemListElement"), list):
+                    yield _trail_items(
+                        [(_ld_name(e), _ld_href(e), False) for e in item["itemListElement"] if isinstance(e, dict)],
+                        page,
+                    )
+                else:
+                    stack.extend(v for v in item.values() if isinstance(v, (list, dict)))
+
+
+def _ld_name(entry: dict[str, Any]) -> str:
+    target = entry.get("item")
+    name = entry.get("name") or (target.get("name") if isinstance(target, dict) else None)
+    return clean_line(str(name)) if name else ""
+
+
+def _ld_href(entry: dict[str, Any]) -> str:
+    target = entry.get("item")
+    return str(target.get("@id") or "") if isinstance(target, dict) else str(target or "")
+
+
+def _trail_items(items: list[tuple[str, str, bool]], page: Any) -> list[tuple[str, str]]:
+    """A trail without its home link and without the article itself (the last item, when it has no link
+    or links to the page)."""
+    kept = []
+    for index, (text, href, _active) in enumerate(items):
+        path = urlsplit(href).path.rstrip("/")
+        if not text or text.casefold() in HOME_WORDS or (href and path == "" and not urlsplit(href).query):
+            continue
+        if index == len(items) - 1 and len(items) > 1 and (not href or (page and path == page.path.rstrip("/"))):
+            continue
+        if index == 0 and len(items) > 2 and not href:
+            continue
+        kept.append((text, href))
+    return kept
+
+
+def _shaped_trail(home: etree._Element, page: Any) -> list[tuple[str, str]]:
+    """A home link followed by section links with only separators between them ("Главная / Новости / Спорт")
+    is a breadcrumb trail, whatever its class."""
+    container = home.getparent()
+    if container is not None and container.tag == "li":
+        container = container.getparent()
+    if container is None:
+        return []
+    links = list(container.iter("a"))
+    if not 2 <= len(links) <= 7 or links[0] is not home:
+        return []
+    rest = container.text_content()
+    for link in links:
+        rest = rest.replace(link.text_content(), "", 1)
+    if len(rest) > 40 or not TRAIL_SEPARATORS.match(rest) or not re.search(r"[/»>→|›]", rest):
+        return []
+    return _trail_items([(element_text(a), a.get("href") or "", False) for a in links], page)
+
+
+def _block(element: etree._Element) -> etree._Element | None:
+    for ancestor in element.iterancestors():
+        if ancestor.tag not in ("a", "b", "strong", "span", "em", "i", "li", "small", "font"):
+            return ancestor
     return None
+
+
+def _in_link_list(link: etree._Element) -> bool:
+    """A link among many siblings is a menu or a topic list, not the article's own section link."""
+    parent = link.getparent()
+    if parent is not None and parent.tag == "li":
+        parent = parent.getparent()
+    return parent is not None and len(parent.xpath("./a | ./*/a")) >= 5
+
+
+def _url_sections(path: str) -> set[str]:
+    """/politics/20171024/1507454680.html -> {"/politics"}: the first segment, when more follows."""
+    parts = [p for p in path.split("/") if p]
+    if len(parts) < 2 or parts[0].isdigit() or "." in parts[0]:
+        return set()
+    return {"/" + parts[0].lower()}
 
 
 def tags(ctx: Context) -> Found | None:

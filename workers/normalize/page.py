@@ -66,11 +66,12 @@ def normalize_page(
 def _extract(root: etree._Element, url: str, fetched_at: datetime | None, rules: SiteRules | None) -> ArticleRecord:
     markup = read_markup(root)
     rule = rules.for_date(fetched_at) if rules else None
+    chrome = fields.read_chrome(root, url)  # breadcrumbs and menus, before pruning drops them
     drop_boilerplate(root, rule.drop_xpaths() if rule else ())
     scope = article_scope(root)
     language, language_via = _declared_language(root, markup.ld("inLanguage"))
     zone = _zone(rules, language, scope)
-    ctx = fields.Context(root, scope, markup, rule, zone, fetched_at)
+    ctx = fields.Context(root, scope, markup, rule, zone, fetched_at, chrome=chrome)
     provenance: dict[str, str] = {}
 
     def read(name: str, reader: Callable[[fields.Context], fields.Found | None]) -> object:
