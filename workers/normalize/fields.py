@@ -14,7 +14,12 @@ from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
 
-from workers.normalize.credits import credit_from_text, credits_in_json_ld, credits_in_scope
+from workers.normalize.credits import (
+    credit_from_text,
+    credit_lines_in_paragraphs,
+    credits_in_json_ld,
+    credits_in_scope,
+)
 from workers.normalize.dates import parse_date_text, parse_iso
 from workers.normalize.markup import Markup, itemprop_values, names
 from workers.normalize.rules import RuleVersion
@@ -53,6 +58,7 @@ MENU_XPATH = (
     " or contains(@id, 'menu') or contains(@id, 'nav')]"
 )
 TRAIL_SEPARATORS = re.compile(r"^[\s/»>→|·•:\\›-]*$")
+HEADER_MAX_CHARS = 6000
 TAGS_CLASS = re.compile(r"tags|keywords|теги|topics")
 
 
@@ -239,11 +245,31 @@ def photo_credits(ctx: Context) -> Found | None:
         found.extend(in_ld)
         via = "json-ld:image"
     in_page = credits_in_scope(ctx.short_text_index)
+    header = _header_outside_scope(ctx)
+    if header is not None:  # the lead picture sits with the headline, above a scope that holds only the text
+        in_page += [c for c in credits_in_scope(scan_short_texts(header)) if c[0] not in set(ctx.scope.iter())]
     if in_page:
         ctx.used.extend(el for el, _ in in_page)
         found.extend(credit for _, credit in in_page)
         via = via or "text-pattern:credit"
+    in_lines = credit_lines_in_paragraphs(ctx.scope)
+    if in_lines:
+        found.extend(in_lines)
+        via = via or "text-pattern:credit-line"
     return (_unique(found), via) if found and via else None
+
+
+def _header_outside_scope(ctx: Context) -> etree._Element | None:
+    """The block that holds both the headline and the scope, when the headline is outside the scope and that
+    block is small (an article header, not the whole page)."""
+    headline = next(ctx.root.iter("h1"), None)
+    if headline is None or ctx.scope is ctx.root or any(a is ctx.scope for a in headline.iterancestors()):
+        return None
+    around = {id(a) for a in ctx.scope.iterancestors()}
+    common = next((a for a in headline.iterancestors() if id(a) in around), None)
+    if common is None or common.tag in ("body", "html") or len(common.text_content()) > HEADER_MAX_CHARS:
+        return None
+    return common
 
 
 def authors(ctx: Context) -> Found | None:
