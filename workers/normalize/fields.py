@@ -5,12 +5,12 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, tzinfo
 from functools import cached_property
 from typing import Any
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import SplitResult, urljoin, urlsplit
 
 from lxml import etree
 
@@ -25,7 +25,7 @@ from workers.normalize.markup import Markup, itemprop_values, names
 from workers.normalize.rules import RuleVersion
 from workers.normalize.scope import ShortText, class_words, scan_short_texts, within
 from workers.normalize.text import clean_line, element_text
-from workers.normalize.views import VIEWS_WORDS, parse_views
+from workers.normalize.views import VIEWS_WORDS, parse_counter, parse_views
 
 PUBLISHED_META = ("article:published_time", "og:article:published_time", "datepublished", "pubdate", "publishdate",
                   "date", "dc.date.issued", "dcterms.created", "parsely-pub-date", "sailthru.date")  # fmt: skip
@@ -35,6 +35,13 @@ MODIFIED_LABEL = re.compile(
     r"^(?:обновлено|обновлен[аоы]?|изменено|последнее обновление|updated|last updated|modified)\b", re.IGNORECASE
 )
 VIEWS_CLASS = re.compile(r"view|counter|hits|\beye\b|prosmotr|reads|stat-?read|\bseen\b|watched")
+# A class or title that names views ("m-views", "views-count", "Просмотры публикации"), not "preview"/"review".
+VIEWS_NAMED = re.compile(r"(?:^|[-_\s])views?(?:$|[-_\s]|count)|view-?count|prosmotr|\beye\b|просмотр")
+# Counters of something else, and analytics hooks ("js-yandex-counter" on every link).
+NOT_VIEWS_CLASS = re.compile(
+    r"vot(?:e|ing)|rating|score|like|comment|favou?rite|favs|bookmark|share|repost|photo|gallery|yandex|metri[kc]"
+    r"|analytics|liveinternet|follow|subscri"
+)
 AUTHOR_CLASS = re.compile(r"author|byline|writer")
 AUTHOR_PREFIX = re.compile(r"^(?:(?:автор[ыа]?|текст|материал подготовил[аи]?)\s*[:—-]|(?:written |posted )?by\b)\s*",
                            re.IGNORECASE)  # fmt: skip
@@ -59,6 +66,7 @@ MENU_XPATH = (
 )
 TRAIL_SEPARATORS = re.compile(r"^[\s/»>→|·•:\\›-]*$")
 HEADER_MAX_CHARS = 6000
+AFTER_ARTICLE_MAX_CHARS = 2500
 TAGS_CLASS = re.compile(r"tags|keywords|теги|topics")
 
 
@@ -213,23 +221,61 @@ def views(ctx: Context) -> Found | None:
     found = ctx.markup.first_meta("userinteractioncount", "interactioncount")
     if found and (count := parse_views(found[1].split(":")[-1])) is not None:
         return count, f"meta:{found[0]}"
-    labelled: Found | None = None
-    for element, text in ctx.short_texts(limit=60):
-        words = (
-            class_words(element)
-            + " "
-            + (element.get("title") or "").lower()
-            + (element.get("aria-label") or "").lower()
-        )
-        if VIEWS_CLASS.search(words) or VIEWS_WORDS.search(words):
-            count = parse_views(text)
-            if count is not None:
-                ctx.used.append(element)
-                return count, "html:views-element"
-        if labelled is None and element.tag != "p" and (count := parse_views(text, labelled=True)) is not None:
-            ctx.used.append(element)
-            labelled = (count, "text-pattern:views")
-    return labelled
+    found = _views_on_page(ctx.short_texts(limit=60), strict=False)
+    for block in () if found else _blocks_after(ctx.scope):
+        found = _views_on_page(within(scan_short_texts(block), 60), strict=True)
+        if found:
+            break
+    if found is None:
+        return None
+    ctx.used.append(found[2])
+    return found[0], found[1]
+
+
+def _views_on_page(texts: Iterable[tuple[etree._Element, str]], strict: bool) -> tuple[int, str, Any] | None:
+    """The article's own counter among short texts, best evidence first: a number with a views word
+    ("22833 просмотра"), then an element whose class or title says views ("views-count": "10,2k"), then a
+    generic counter element. Vote, comment, like and favourite counters and analytics classes are never views.
+    strict: only the first two kinds (used outside the article's scope)."""
+    best: tuple[int, int, str, etree._Element] | None = None
+    for element, text in texts:
+        words = f"{class_words(element)} {element.get('title') or ''} {element.get('aria-label') or ''}".lower()
+        if NOT_VIEWS_CLASS.search(words):
+            continue
+        candidate = None
+        if element.tag != "p" and VIEWS_WORDS.search(text) and (count := parse_views(text, labelled=True)) is not None:
+            candidate = (0, count, "text-pattern:views")
+        elif (VIEWS_NAMED.search(words) or VIEWS_WORDS.search(words)) and (count := parse_counter(text)) is not None:
+            candidate = (1, count, "html:views-element")
+        elif not strict and VIEWS_CLASS.search(words) and (count := parse_counter(text)) is not None:
+            candidate = (2, count, "html:views-element")
+        if candidate and (best is None or candidate[0] < best[0]):
+            best = (*candidate, element)
+            if candidate[0] == 0:
+                break
+    return (best[1], best[2], best[3]) if best else None
+
+
+def _blocks_after(scope: etree._Element) -> list[etree._Element]:
+    """The small blocks right after the article (a post's info panel with its counters), not lists of other
+    articles: the next two blocks after the scope (or after its wrappers, up to three levels up), each short
+    and without headings; the first block with a heading or much text ends the search."""
+    blocks: list[etree._Element] = []
+    level = scope
+    for _ in range(4):
+        for block in level.itersiblings():
+            if not isinstance(block.tag, str):
+                continue
+            if block.xpath(".//h2 | .//h3 | .//article") or len(block.text_content()) > AFTER_ARTICLE_MAX_CHARS:
+                return blocks
+            blocks.append(block)
+            if len(blocks) == 2:
+                return blocks
+        parent = level.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        level = parent
+    return blocks
 
 
 def photo_credits(ctx: Context) -> Found | None:
@@ -340,7 +386,7 @@ def _rubric_candidates(ctx: Context) -> Iterator[tuple[str, str, etree._Element 
     for element, text in ctx.short_texts(limit=40):
         if RUBRIC_CLASS.search(class_words(element)) and not re.search(r"\d", text) and not credit_from_text(text)[0]:
             yield text, "html:rubric-element", element
-    links = [(a, urlsplit(a.get("href") or "").path.rstrip("/")) for a in ctx.scope.iter("a")]
+    links = [(a, _split(a.get("href") or "").path.rstrip("/")) for a in ctx.scope.iter("a")]
     sections = []
     for link, path in links:
         rel = (link.get("rel") or "").split()
@@ -375,7 +421,7 @@ def read_chrome(root: etree._Element, url: str) -> Chrome:
     """Rubric evidence from the untouched page (call before drop_boilerplate): a few XPaths and one pass over
     the links, no text of the whole page."""
     chrome = Chrome()
-    page = urlsplit(url)
+    page = _split(url)
     chrome.trails.extend(("json-ld:BreadcrumbList", items) for items in _ld_trails(root, page))
     for holder in root.xpath("//*[contains(@itemtype, 'BreadcrumbList')]"):
         items = []
@@ -413,7 +459,7 @@ def read_chrome(root: etree._Element, url: str) -> Chrome:
                     chrome.active_menu.append(text)
             continue
         href = element.get("href") or ""
-        target = urlsplit(urljoin(url, href)) if url else urlsplit(href)
+        target = _split(href, url)
         if target.netloc and page.netloc and target.netloc != page.netloc:
             continue
         path = target.path.rstrip("/")
@@ -444,6 +490,14 @@ def read_chrome(root: etree._Element, url: str) -> Chrome:
         if ACTIVE_CLASS.search(element.get("class") or "") and in_menu:
             chrome.active_menu.append(text)
     return chrome
+
+
+def _split(href: str, base: str = "") -> SplitResult:
+    """urlsplit that never raises: pages carry hrefs such as `http://[ccpa-preferences]`."""
+    try:
+        return urlsplit(urljoin(base, href) if base else href)
+    except ValueError:
+        return urlsplit("")
 
 
 def _ld_trails(root: etree._Element, page: Any) -> Iterator[list[tuple[str, str]]]:
@@ -483,8 +537,9 @@ def _trail_items(items: list[tuple[str, str, bool]], page: Any) -> list[tuple[st
     or links to the page)."""
     kept = []
     for index, (text, href, _active) in enumerate(items):
-        path = urlsplit(href).path.rstrip("/")
-        if not text or text.casefold() in HOME_WORDS or (href and path == "" and not urlsplit(href).query):
+        target = _split(href)
+        path = target.path.rstrip("/")
+        if not text or text.casefold() in HOME_WORDS or (href and path == "" and not target.query):
             continue
         if index == len(items) - 1 and len(items) > 1 and (not href or (page and path == page.path.rstrip("/"))):
             continue
