@@ -65,6 +65,12 @@ MENU_XPATH = (
     " or contains(@id, 'menu') or contains(@id, 'nav')]"
 )
 TRAIL_SEPARATORS = re.compile(r"^[\s/»>→|·•:\\›-]*$")
+URL_NOT_SECTIONS = {"ru", "rus", "en", "eng", "ua", "uk", "ukr", "by", "bel", "kz", "de", "fr", "es", "it", "amp", "m",
+                    "mobile", "www", "lang"}  # fmt: skip
+# First URL segments that hold every kind of article (an archive, a content type), not a section.
+URL_BUCKETS = {"archive", "archives", "arch", "node", "post", "posts", "p", "article", "articles", "story", "stories",
+               "content", "item", "items", "view", "show", "material", "materials", "publication", "publications",
+               "doc", "docs", "a", "id", "read"}  # fmt: skip
 HEADER_MAX_CHARS = 6000
 AFTER_ARTICLE_MAX_CHARS = 2500
 TAGS_CLASS = re.compile(r"tags|keywords|теги|topics")
@@ -381,6 +387,9 @@ def _rubric_candidates(ctx: Context) -> Iterator[tuple[str, str, etree._Element 
     for via, items in ctx.chrome.trails:
         for text, _href in items:
             yield text, via, None
+    # The URL says the section (/politics/20171024/…) and a link to /politics names it.
+    for text in ctx.chrome.section_links:
+        yield text, "url:section-link", None
     for link in ctx.scope.xpath(".//a[contains(concat(' ', @rel, ' '), ' category ')]"):
         yield element_text(link), "html:rel=category", link
     for element, text in ctx.short_texts(limit=40):
@@ -398,8 +407,6 @@ def _rubric_candidates(ctx: Context) -> Iterator[tuple[str, str, etree._Element 
             yield element_text(link), "html:section-link", link
     for text in ctx.chrome.before_headline:
         yield text, "html:section-link-before-headline", None
-    for text in ctx.chrome.section_links:
-        yield text, "url:section-link", None
     for link in sections:
         if not _in_link_list(link):
             yield element_text(link), "html:section-link", link
@@ -447,6 +454,9 @@ def read_chrome(root: etree._Element, url: str) -> Chrome:
     menu_hrefs = chrome.menu_paths
     passed_headline = False
     before_block: etree._Element | None = None
+    section_links: list[tuple[int, str, str]] = []
+    home_paths: set[str] = set()
+    home_names = HOME_WORDS | _site_names(root)
     for element in root.iter("a", "h1", "li"):
         if element.tag == "h1":
             passed_headline = True
@@ -464,15 +474,18 @@ def read_chrome(root: etree._Element, url: str) -> Chrome:
             continue
         path = target.path.rstrip("/")
         text = element_text(element)
-        if not text or len(text) > 40:
-            continue
         if not path and not target.query:
-            trail = _shaped_trail(element, page)
+            trail = _shaped_trail(element, page) if text else []
             if trail:
                 chrome.shaped_trails.append(trail)
             continue
-        if sections and path.lower() in sections:
-            chrome.section_links.append(text)
+        if text.casefold() in home_names or "logo" in class_words(element):
+            home_paths.add(path)  # the site's home (a logo, "Главная"), also when the site lives under a path
+            continue
+        if not text or len(text) > 40:
+            continue
+        if path.lower() in sections and not target.query:
+            section_links.append((sections.index(path.lower()), path, text))
         in_menu = bool(element.xpath(MENU_XPATH))
         if in_menu:
             menu_hrefs.add(path)
@@ -489,6 +502,12 @@ def read_chrome(root: etree._Element, url: str) -> Chrome:
             chrome.before_headline.append(text)
         if ACTIVE_CLASS.search(element.get("class") or "") and in_menu:
             chrome.active_menu.append(text)
+    # A path linked under several names ("Авто", "Спорт" -> /news/) is a catch-all, not the article's section.
+    names: dict[str, set[str]] = {}
+    for _, path, text in section_links:
+        names.setdefault(path, set()).add(_tidy_rubric(text).casefold())
+    section_links.sort(key=lambda found: found[0])
+    chrome.section_links = [text for _, path, text in section_links if path not in home_paths and len(names[path]) == 1]
     return chrome
 
 
@@ -498,6 +517,16 @@ def _split(href: str, base: str = "") -> SplitResult:
         return urlsplit(urljoin(base, href) if base else href)
     except ValueError:
         return urlsplit("")
+
+
+def _site_names(root: etree._Element) -> set[str]:
+    """The site's own name (og:site_name, the <title>'s suffix): a link with that text goes home."""
+    found = {str(v).strip().casefold() for v in root.xpath("//meta[@property='og:site_name']/@content")}
+    title = root.findtext(".//title") or ""
+    parts = re.split(r"\s+[|—–-]\s+", clean_line(title))
+    if len(parts) > 1:
+        found.update({parts[0].casefold(), parts[-1].casefold()})
+    return {name for name in found if name}
 
 
 def _ld_trails(root: etree._Element, page: Any) -> Iterator[list[tuple[str, str]]]:
@@ -583,12 +612,19 @@ def _in_link_list(link: etree._Element) -> bool:
     return parent is not None and len(parent.xpath("./a | ./*/a")) >= 5
 
 
-def _url_sections(path: str) -> set[str]:
-    """/politics/20171024/1507454680.html -> {"/politics"}: the first segment, when more follows."""
-    parts = [p for p in path.split("/") if p]
-    if len(parts) < 2 or parts[0].isdigit() or "." in parts[0]:
-        return set()
-    return {"/" + parts[0].lower()}
+def _url_sections(path: str) -> list[str]:
+    """/politics/20171024/1507454680.html -> ["/politics"]; /site/news/avto/123.html -> ["/site", "/site/news",
+    "/site/news/avto"]: the path's folders, shallow first, up to a date, an id or a content bucket."""
+    parts = [p.lower() for p in path.split("/") if p][:-1]
+    prefix, found = "", []
+    while parts and parts[0] in URL_NOT_SECTIONS:  # /rus/articles/…, /amp/politics/…
+        prefix += "/" + parts.pop(0)
+    for part in parts:
+        if part.isdigit() or "." in part or part in URL_BUCKETS:
+            break
+        prefix += "/" + part
+        found.append(prefix)
+    return found
 
 
 def tags(ctx: Context) -> Found | None:
