@@ -51,19 +51,12 @@ GENERIC_RUBRICS = {"новости", "news", "главная", "главная �
                    "публикации", "материалы", "лента", "лента новостей", "все новости", "latest news", "stories",
                    "все материалы", "архив", "archive"}  # fmt: skip
 HOME_WORDS = {"главная", "главная страница", "home", "homepage", "на главную", "начало"}
-BREADCRUMB_XPATH = (
-    "//*[contains(translate(@class, 'CRUMB', 'crumb'), 'crumb') or contains(@id, 'crumb')"
-    " or contains(translate(@aria-label, 'BCRUMB', 'bcrumb'), 'breadcrumb') or @class='pathway']"
-)
+BREADCRUMB_NAME = re.compile(r"crumb|^pathway\b", re.IGNORECASE)
 # Links to a section listing: /category/x, /rubrics/x, /hub/x, Drupal's /taxonomy/term/N.
 SECTION_HREF = re.compile(r"/(?:category|categories|rubrics?|sections?|hubs?|taxonomy/term)/[^/?#]+/?$", re.I)
 ACTIVE_CLASS = re.compile(r"(?:^|[-_\s])(?:active|selected|current(?:-menu-(?:item|parent|ancestor)|-post-ancestor)?)"
                           r"(?:$|[-_\s])", re.IGNORECASE)  # fmt: skip
-MENU_XPATH = (
-    "ancestor::nav | ancestor::ul[contains(translate(@class, 'MENUAV', 'menuav'), 'menu')"
-    " or contains(translate(@class, 'MENUAV', 'menuav'), 'nav') or contains(@class, 'rubric')"
-    " or contains(@id, 'menu') or contains(@id, 'nav')]"
-)
+MENU_CLASS = re.compile(r"menu|nav|rubric", re.IGNORECASE)  # <ul> of a site's menu
 TRAIL_SEPARATORS = re.compile(r"^[\s/»>→|·•:\\›-]*$")
 URL_NOT_SECTIONS = {"ru", "rus", "en", "eng", "ua", "uk", "ukr", "by", "bel", "kz", "de", "fr", "es", "it", "amp", "m",
                     "mobile", "www", "lang"}  # fmt: skip
@@ -299,7 +292,8 @@ def photo_credits(ctx: Context) -> Found | None:
     in_page = credits_in_scope(ctx.short_text_index)
     header = _header_outside_scope(ctx)
     if header is not None:  # the lead picture sits with the headline, above a scope that holds only the text
-        in_page += [c for c in credits_in_scope(scan_short_texts(header)) if c[0] not in set(ctx.scope.iter())]
+        inside = set(ctx.scope.iter())
+        in_page += [c for c in credits_in_scope(scan_short_texts(header)) if c[0] not in inside]
     if in_page:
         ctx.used.extend(el for el, _ in in_page)
         found.extend(credit for _, credit in in_page)
@@ -428,28 +422,8 @@ def read_chrome(root: etree._Element, url: str) -> Chrome:
     """Rubric evidence from the untouched page (call before drop_boilerplate): a few XPaths and one pass over
     the links, no text of the whole page."""
     chrome = Chrome()
-    page = _split(url)
+    page = _split(url or "")
     chrome.trails.extend(("json-ld:BreadcrumbList", items) for items in _ld_trails(root, page))
-    for holder in root.xpath("//*[contains(@itemtype, 'BreadcrumbList')]"):
-        items = []
-        for item in holder.xpath(".//*[contains(@itemprop, 'itemListElement')]"):
-            name = next((v for _, v in itemprop_values(item, "name")), "") or element_text(item)
-            href = next(iter(item.xpath(".//a/@href | .//*[@itemprop='item']/@href")), "")
-            active = any(ACTIVE_CLASS.search(e.get("class") or "") for e in item.iter(etree.Element))
-            items.append((clean_line(name), str(href), active))
-        if any(active for *_, active in items):
-            items = [i for i in items if i[2]]  # a whole menu marked up as a trail: its active item
-        elif len(items) > 6:
-            continue
-        chrome.trails.append(("microdata:BreadcrumbList", _trail_items(items, page)))
-    seen: set[int] = set()
-    for holder in root.xpath(BREADCRUMB_XPATH):
-        if any(id(a) in seen for a in holder.iterancestors()) or holder.tag in ("body", "html"):
-            continue
-        seen.add(id(holder))
-        links = [(element_text(a), a.get("href") or "", False) for a in holder.iter("a")]
-        if 1 <= len(links) <= 8:
-            chrome.trails.append(("html:breadcrumbs", _trail_items(links, page)))
     sections = _url_sections(page.path)
     menu_hrefs = chrome.menu_paths
     passed_headline = False
@@ -457,6 +431,12 @@ def read_chrome(root: etree._Element, url: str) -> Chrome:
     section_links: list[tuple[int, str, str]] = []
     home_paths: set[str] = set()
     home_names = HOME_WORDS | _site_names(root)
+    # Whole-page XPaths with attribute tests cost milliseconds on big pages: menus and trails are found from
+    # the links instead (lxml filters the tags in C).
+    in_menus = {a for nav in root.iter("nav") for a in nav.iter("a")}
+    in_menus.update(a for ul in root.iter("ul") if MENU_CLASS.search(_names(ul)) for a in ul.iter("a"))
+    holders: dict[etree._Element, etree._Element | None] = {}  # a link's parent -> the trail around it
+    trails: dict[etree._Element, bool] = {}  # trail element -> is schema.org microdata
     for element in root.iter("a", "h1", "li"):
         if element.tag == "h1":
             passed_headline = True
@@ -464,17 +444,27 @@ def read_chrome(root: etree._Element, url: str) -> Chrome:
         if element.tag == "li":
             if ACTIVE_CLASS.search(element.get("class") or ""):
                 link = next(element.iter("a"), None)
-                text = element_text(link if link is not None else element)
+                text = _quick_text(link if link is not None else element)
                 if 0 < len(text) <= 40:
                     chrome.active_menu.append(text)
             continue
-        href = element.get("href") or ""
-        target = _split(href, url)
-        if target.netloc and page.netloc and target.netloc != page.netloc:
+        parent = element.getparent()
+        if parent is not None:
+            if parent not in holders:
+                holders[parent] = _trail_holder(parent)
+            holder = holders[parent]
+            if holder is None and BREADCRUMB_NAME.search(element.get("class") or ""):
+                holder = parent  # the links themselves are named: `<a class="breadcrumb">`
+            if holder is not None and holder not in trails:
+                trails[holder] = "breadcrumblist" in (holder.get("itemtype") or "").lower()
+        href = (element.get("href") or "").strip()
+        if not href or href.startswith(("#", "javascript:", "mailto:", "tel:")):
             continue
-        path = target.path.rstrip("/")
-        text = element_text(element)
-        if not path and not target.query:
+        path, query = _local_path(href, url, page.netloc)
+        if path is None:
+            continue  # another site
+        text = _quick_text(element)
+        if not path and not query:
             trail = _shaped_trail(element, page) if text else []
             if trail:
                 chrome.shaped_trails.append(trail)
@@ -484,9 +474,9 @@ def read_chrome(root: etree._Element, url: str) -> Chrome:
             continue
         if not text or len(text) > 40:
             continue
-        if path.lower() in sections and not target.query:
+        if path.lower() in sections and not query:
             section_links.append((sections.index(path.lower()), path, text))
-        in_menu = bool(element.xpath(MENU_XPATH))
+        in_menu = element in in_menus
         if in_menu:
             menu_hrefs.add(path)
         elif (
@@ -500,8 +490,16 @@ def read_chrome(root: etree._Element, url: str) -> Chrome:
             if block is not before_block:
                 chrome.before_headline, before_block = [], block
             chrome.before_headline.append(text)
-        if ACTIVE_CLASS.search(element.get("class") or "") and in_menu:
+        if in_menu and ACTIVE_CLASS.search(element.get("class") or ""):
             chrome.active_menu.append(text)
+    chrome.trails.extend(
+        ("microdata:BreadcrumbList", items) for holder, micro in trails.items() if micro
+        for items in [_microdata_trail(holder, page)] if items is not None
+    )  # fmt: skip
+    for holder, micro in trails.items():
+        links = [(element_text(a), a.get("href") or "", False) for a in holder.iter("a")]
+        if not micro and 1 <= len(links) <= 8:
+            chrome.trails.append(("html:breadcrumbs", _trail_items(links, page)))
     # A path linked under several names ("Авто", "Спорт" -> /news/) is a catch-all, not the article's section.
     names: dict[str, set[str]] = {}
     for _, path, text in section_links:
@@ -509,6 +507,65 @@ def read_chrome(root: etree._Element, url: str) -> Chrome:
     section_links.sort(key=lambda found: found[0])
     chrome.section_links = [text for _, path, text in section_links if path not in home_paths and len(names[path]) == 1]
     return chrome
+
+
+def _names(element: etree._Element) -> str:
+    return f"{element.get('class') or ''} {element.get('id') or ''} {element.get('aria-label') or ''}"
+
+
+def _trail_holder(parent: etree._Element) -> etree._Element | None:
+    """The breadcrumb trail (schema.org BreadcrumbList, or a class/id/aria-label naming crumbs) around a link:
+    its parent or grandparent, the outer one when both are named (`ol.breadcrumb > li.breadcrumb__item > a`)."""
+    found = None
+    for candidate in (parent, parent.getparent()):
+        if candidate is None or candidate.tag in ("body", "html"):
+            break
+        if "breadcrumblist" in (candidate.get("itemtype") or "").lower() or BREADCRUMB_NAME.search(_names(candidate)):
+            found = candidate
+    return found
+
+
+def _microdata_trail(holder: etree._Element, page: Any) -> list[tuple[str, str]] | None:
+    items = []
+    for item in holder.xpath(".//*[contains(@itemprop, 'itemListElement')]"):
+        name = next((v for _, v in itemprop_values(item, "name")), "") or element_text(item)
+        href = next(iter(item.xpath(".//a/@href | .//*[@itemprop='item']/@href")), "")
+        active = any(ACTIVE_CLASS.search(e.get("class") or "") for e in item.iter(etree.Element))
+        items.append((clean_line(name), str(href), active))
+    if any(active for *_, active in items):
+        items = [i for i in items if i[2]]  # a whole menu marked up as a trail: its active item
+    elif len(items) > 6:
+        return None
+    return _trail_items(items, page)
+
+
+def _quick_text(element: etree._Element, limit: int = 80) -> str:
+    """A link's text with whitespace folded, or "" past `limit` characters (a teaser card, not a name): cheaper
+    than element_text for the hundreds of links of a page."""
+    parts, size = [], 0
+    for part in element.itertext():
+        size += len(part)
+        if size > limit:
+            return ""
+        parts.append(part)
+    return " ".join("".join(parts).split())
+
+
+def _local_path(href: str, url: str, host: str) -> tuple[str | None, str]:
+    """(path without trailing slash, query) of a link on this site; path None for another site. Site-relative
+    and absolute links are cut by hand: urljoin on every link of a page costs more than the rest of the loop."""
+    if href.startswith(("http://", "https://", "//")):
+        netloc, _, rest = href.split("//", 1)[1].partition("/")
+        if host and netloc.lower() != host.lower():
+            return None, ""
+        href = "/" + rest
+    if href.startswith("/") and not href.startswith("//"):
+        path, _, query = href.partition("#")[0].partition("?")
+        return path.rstrip("/"), query
+    target = _split(href, url)
+    if target.scheme not in ("http", "https", "") or (target.netloc and host and target.netloc != host):
+        return None, ""
+    return target.path.rstrip("/"), target.query
 
 
 def _split(href: str, base: str = "") -> SplitResult:
@@ -521,8 +578,13 @@ def _split(href: str, base: str = "") -> SplitResult:
 
 def _site_names(root: etree._Element) -> set[str]:
     """The site's own name (og:site_name, the <title>'s suffix): a link with that text goes home."""
-    found = {str(v).strip().casefold() for v in root.xpath("//meta[@property='og:site_name']/@content")}
-    title = root.findtext(".//title") or ""
+    head = root.find("head")
+    if head is None:
+        return set()
+    found = {
+        (m.get("content") or "").strip().casefold() for m in head.iter("meta") if m.get("property") == "og:site_name"
+    }
+    title = head.findtext("title") or ""
     parts = re.split(r"\s+[|—–-]\s+", clean_line(title))
     if len(parts) > 1:
         found.update({parts[0].casefold(), parts[-1].casefold()})
@@ -530,7 +592,9 @@ def _site_names(root: etree._Element) -> set[str]:
 
 
 def _ld_trails(root: etree._Element, page: Any) -> Iterator[list[tuple[str, str]]]:
-    for script in root.xpath("//script[@type='application/ld+json'][contains(., 'BreadcrumbList')]"):
+    for script in root.iter("script"):
+        if script.get("type") != "application/ld+json" or "BreadcrumbList" not in (script.text or ""):
+            continue
         try:
             data = json.loads(script.text or "", strict=False)
         except (ValueError, RecursionError):
