@@ -49,7 +49,7 @@ RUBRIC_CLASS = re.compile(r"rubric|category|section|kicker|eyebrow|overline|supe
 # Sections every site has: kept only when nothing names the real one ("Новости" vs "Экономика").
 GENERIC_RUBRICS = {"новости", "news", "главная", "главная страница", "home", "homepage", "статьи", "articles",
                    "публикации", "материалы", "лента", "лента новостей", "все новости", "latest news", "stories",
-                   "все материалы", "архив", "archive"}  # fmt: skip
+                   "все материалы", "архив", "archive", "архив новостей"}  # fmt: skip
 HOME_WORDS = {"главная", "главная страница", "home", "homepage", "на главную", "начало"}
 BREADCRUMB_NAME = re.compile(r"crumb|^pathway\b", re.IGNORECASE)
 # Links to a section listing: /category/x, /rubrics/x, /hub/x, Drupal's /taxonomy/term/N.
@@ -65,6 +65,7 @@ URL_BUCKETS = {"archive", "archives", "arch", "node", "post", "posts", "p", "art
                "content", "item", "items", "view", "show", "material", "materials", "publication", "publications",
                "doc", "docs", "a", "id", "read"}  # fmt: skip
 HEADER_MAX_CHARS = 6000
+LINK_LIST_MIN = 8  # links under one parent from which on it is a menu or topic list (an article's tags are fewer)
 AFTER_ARTICLE_MAX_CHARS = 2500
 TAGS_CLASS = re.compile(r"tags|keywords|теги|topics")
 
@@ -673,7 +674,7 @@ def _in_link_list(link: etree._Element) -> bool:
     parent = link.getparent()
     if parent is not None and parent.tag == "li":
         parent = parent.getparent()
-    return parent is not None and len(parent.xpath("./a | ./*/a")) >= 5
+    return parent is not None and len(parent.xpath("./a | ./*/a")) >= LINK_LIST_MIN
 
 
 def _url_sections(path: str) -> list[str]:
