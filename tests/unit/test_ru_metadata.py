@@ -150,7 +150,14 @@ def test_no_counter_no_views() -> None:
 
 @pytest.mark.parametrize(
     ("text", "expected"),
-    [("10,2k", 10200), ("42 126", 42126), ("Просмотров: 602", 602), ("10 Фото", None), ("11 min read", None)],
+    [
+        ("10,2k", 10200),
+        ("42 126", 42126),
+        ("Просмотров: 602", 602),
+        ("10 Фото", None),
+        ("11 min read", None),
+        ("1/10", None),
+    ],
 )
 def test_counter_text(text: str, expected: int | None) -> None:
     assert parse_counter(text) == expected
