@@ -118,6 +118,23 @@ def test_the_section_link_just_before_the_headline_is_the_rubric_not_the_topic_l
     assert (found.rubric, found.provenance["rubric"]) == ("Общество", "html:section-link-before-headline")
 
 
+def test_navigation_links_and_labels_are_not_rubrics() -> None:
+    links = (
+        '<div class="meta"><a href="/category/all">&lt; Назад к списку</a></div>'
+        '<div class="post-category">Рубрика:</div>'
+    )
+    found = record(page(before=links))
+    assert found.rubric is None
+
+
+def test_a_tab_with_a_count_or_a_language_switch_is_not_the_active_section() -> None:
+    menu = (
+        '<ul class="menu"><li class="active"><a href="/en/">English</a></li><li><a href="/ru/">Русский</a></li></ul>'
+        '<ul class="nav-tabs"><li class="active"><a href="#c">Комментарии 4</a></li></ul>'
+    )
+    assert record(page(before=menu)).rubric is None
+
+
 # --- views ------------------------------------------------------------------------------------------------
 
 

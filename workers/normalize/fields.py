@@ -3,6 +3,8 @@ site rule, then JSON-LD, then <meta>, then microdata, then page elements, then t
 
 from __future__ import annotations
 
+import html
+import itertools
 import json
 import re
 from collections.abc import Iterable, Iterator
@@ -49,9 +51,20 @@ RUBRIC_CLASS = re.compile(r"rubric|category|section|kicker|eyebrow|overline|supe
 # Sections every site has: kept only when nothing names the real one ("Новости" vs "Экономика").
 GENERIC_RUBRICS = {"новости", "news", "главная", "главная страница", "home", "homepage", "статьи", "articles",
                    "публикации", "материалы", "лента", "лента новостей", "все новости", "latest news", "stories",
-                   "все материалы", "архив", "archive", "архив новостей"}  # fmt: skip
-HOME_WORDS = {"главная", "главная страница", "home", "homepage", "на главную", "начало"}
-BREADCRUMB_NAME = re.compile(r"crumb|^pathway\b", re.IGNORECASE)
+                   "все материалы", "архив", "archive", "архив новостей", "article", "posts", "all posts",
+                   "all articles", "blog index", "all news", "index"}  # fmt: skip
+# Link texts that are navigation, not a section: "< Back to All Articles", "Назад", "Контакты", "Подробнее".
+NOT_RUBRIC = re.compile(
+    r"^\W*(?:back\b|go back|return|назад|вернуться|к списку|contact|контакты|about us|о нас|о проекте|subscribe|подпис"
+    r"|log ?in|sign ?in|войти|вход|регистрац|search|поиск|menu|меню|read more|подробнее|далее|next|previous|следующ"
+    r"|предыдущ|über uns|impressum)",
+    re.IGNORECASE,
+)
+HOME_WORDS = {"главная", "главная страница", "home", "homepage", "на главную", "начало", "startseite", "accueil",
+              "inicio"}  # fmt: skip
+BREADCRUMB_NAME = re.compile(
+    r"bread-?crumb|crumbs|crumb[-_]?trail|(?:^|[-_\s])crumb(?:$|[-_\s])|^pathway\b", re.IGNORECASE
+)  # not "cherry-crumb-pie"
 # Links to a section listing: /category/x, /rubrics/x, /hub/x, Drupal's /taxonomy/term/N.
 SECTION_HREF = re.compile(r"/(?:category|categories|rubrics?|sections?|hubs?|taxonomy/term)/[^/?#]+/?$", re.I)
 ACTIVE_CLASS = re.compile(r"(?:^|[-_\s])(?:active|selected|current(?:-menu-(?:item|parent|ancestor)|-post-ancestor)?)"
@@ -65,6 +78,10 @@ URL_BUCKETS = {"archive", "archives", "arch", "node", "post", "posts", "p", "art
                "content", "item", "items", "view", "show", "material", "materials", "publication", "publications",
                "doc", "docs", "a", "id", "read"}  # fmt: skip
 HEADER_MAX_CHARS = 6000
+LANGUAGE_NAMES = {"english", "deutsch", "русский", "українська", "беларуская", "français", "español", "italiano",
+                  "arabic", "العربية", "中文", "日本語", "português", "polski", "türkçe", "қазақша", "english version",
+                  "english edition", "eng", "рус", "укр"}  # fmt: skip
+NEAR_HEADLINE_LEVELS = 4  # the headline's ancestor that bounds "near the headline"
 LINK_LIST_MIN = 8  # links under one parent from which on it is a menu or topic list (an article's tags are fewer)
 AFTER_ARTICLE_MAX_CHARS = 2500
 TAGS_CLASS = re.compile(r"tags|keywords|теги|topics")
@@ -361,7 +378,7 @@ def rubric(ctx: Context) -> Found | None:
         value = _tidy_rubric(raw)
         if not value:
             continue
-        if value.casefold() in GENERIC_RUBRICS:
+        if value.casefold() in GENERIC_RUBRICS or value.casefold() in HOME_WORDS:
             generic = generic or (value, via)
             continue
         if element is not None:
@@ -413,7 +430,10 @@ def _rubric_candidates(ctx: Context) -> Iterator[tuple[str, str, etree._Element 
 
 
 def _tidy_rubric(text: str) -> str:
-    value = clean_line(text).strip(" ,.;:|/»>•·")
+    text = clean_line(text)
+    if text.endswith(":") or NOT_RUBRIC.match(text):
+        return ""  # "Filed Under:", "Topic:" label a value; they are not one
+    value = text.strip(" ,.;:|/»>•·")
     if len(value) > 60 or not re.search(r"[^\W\d_]", value) or credit_from_text(value)[0] is not None:
         return ""
     return value
@@ -429,6 +449,7 @@ def read_chrome(root: etree._Element, url: str) -> Chrome:
     menu_hrefs = chrome.menu_paths
     passed_headline = False
     before_block: etree._Element | None = None
+    before: list[tuple[str, etree._Element, bool]] = []  # (text, link, href names a section)
     section_links: list[tuple[int, str, str]] = []
     home_paths: set[str] = set()
     home_names = HOME_WORDS | _site_names(root)
@@ -440,14 +461,19 @@ def read_chrome(root: etree._Element, url: str) -> Chrome:
     trails: dict[etree._Element, bool] = {}  # trail element -> is schema.org microdata
     for element in root.iter("a", "h1", "li"):
         if element.tag == "h1":
+            if not passed_headline:
+                # A link that only shares its path with a menu item must sit near the headline (the article's
+                # info line, not a header button or a mobile menu); a /category/ link may sit anywhere above.
+                area = next(itertools.islice(element.iterancestors(), NEAR_HEADLINE_LEVELS - 1, None), None)
+                chrome.before_headline = [
+                    text for text, link, named in before if named or (area is not None and _inside(link, area))
+                ]
             passed_headline = True
             continue
         if element.tag == "li":
-            if ACTIVE_CLASS.search(element.get("class") or ""):
-                link = next(element.iter("a"), None)
-                text = _quick_text(link if link is not None else element)
-                if 0 < len(text) <= 40:
-                    chrome.active_menu.append(text)
+            link = next(element.iter("a"), None) if ACTIVE_CLASS.search(element.get("class") or "") else None
+            if link is not None and link in in_menus and _menu_item_name(text := _quick_text(link)):
+                chrome.active_menu.append(text)
             continue
         parent = element.getparent()
         if parent is not None:
@@ -489,9 +515,9 @@ def read_chrome(root: etree._Element, url: str) -> Chrome:
             # the ones above it are the site's.
             block = _block(element)
             if block is not before_block:
-                chrome.before_headline, before_block = [], block
-            chrome.before_headline.append(text)
-        if in_menu and ACTIVE_CLASS.search(element.get("class") or ""):
+                before, before_block = [], block
+            before.append((text, element, bool(SECTION_HREF.search(path + "/"))))
+        if in_menu and ACTIVE_CLASS.search(element.get("class") or "") and _menu_item_name(text):
             chrome.active_menu.append(text)
     chrome.trails.extend(
         ("microdata:BreadcrumbList", items) for holder, micro in trails.items() if micro
@@ -538,6 +564,16 @@ def _microdata_trail(holder: etree._Element, page: Any) -> list[tuple[str, str]]
     elif len(items) > 6:
         return None
     return _trail_items(items, page)
+
+
+def _menu_item_name(text: str) -> bool:
+    """An active menu item that can name a section: not a tab with a count ("Комментарии 4"), not a language
+    switch ("en", "Deutsch", "Русский")."""
+    return 4 <= len(text) <= 40 and not re.search(r"\d", text) and text.casefold() not in LANGUAGE_NAMES
+
+
+def _inside(element: etree._Element, area: etree._Element) -> bool:
+    return any(ancestor is area for ancestor in element.iterancestors())
 
 
 def _quick_text(element: etree._Element, limit: int = 80) -> str:
@@ -618,7 +654,7 @@ def _ld_trails(root: etree._Element, page: Any) -> Iterator[list[tuple[str, str]
 def _ld_name(entry: dict[str, Any]) -> str:
     target = entry.get("item")
     name = entry.get("name") or (target.get("name") if isinstance(target, dict) else None)
-    return clean_line(str(name)) if name else ""
+    return clean_line(html.unescape(str(name))) if name else ""  # "Tips &amp; Tools" is escaped twice
 
 
 def _ld_href(entry: dict[str, Any]) -> str:
