@@ -161,6 +161,11 @@ def test_a_named_counter_in_the_posts_info_panel_after_the_article() -> None:
     assert (found.views, found.provenance["views"]) == (10200, "html:views-element")
 
 
+def test_a_views_element_with_its_word_in_another_language() -> None:
+    meta = '<span class="article__header_views"><i class="icon-eye"></i> <strong>4323</strong> prikaza</span>'
+    assert record(page(inside=meta)).views == 4323
+
+
 def test_no_counter_no_views() -> None:
     assert record(page(inside="<span>Комментарии (12)</span>")).views is None
 

@@ -262,7 +262,7 @@ def _views_on_page(texts: Iterable[tuple[etree._Element, str]], strict: bool) ->
         candidate = None
         if element.tag != "p" and VIEWS_WORDS.search(text) and (count := parse_views(text, labelled=True)) is not None:
             candidate = (0, count, "text-pattern:views")
-        elif (VIEWS_NAMED.search(words) or VIEWS_WORDS.search(words)) and (count := parse_counter(text)) is not None:
+        elif (VIEWS_NAMED.search(words) or VIEWS_WORDS.search(words)) and (count := _named_count(text)) is not None:
             candidate = (1, count, "html:views-element")
         elif not strict and VIEWS_CLASS.search(words) and (count := parse_counter(text)) is not None:
             candidate = (2, count, "html:views-element")
@@ -271,6 +271,14 @@ def _views_on_page(texts: Iterable[tuple[etree._Element, str]], strict: bool) ->
             if candidate[0] == 0:
                 break
     return (best[1], best[2], best[3]) if best else None
+
+
+def _named_count(text: str) -> int | None:
+    """The number of an element named for views: alone, or with one word in any language ("4323 prikaza")."""
+    count = parse_counter(text)
+    if count is None and len(text.split()) <= 2 and len(re.findall(r"\d+", text)) == 1:
+        count = parse_views(text)
+    return count
 
 
 def _blocks_after(scope: etree._Element) -> list[etree._Element]:
