@@ -200,6 +200,8 @@ def test_counter_text(text: str, expected: int | None) -> None:
         ("Фото в анонсе: Wendyʼs\u200f / Twitter", "Wendyʼs\u200f / Twitter", ""),
         ("Участники шествия. © Артём Сизов/Ridus.ru", "Артём Сизов/Ridus.ru", "Участники шествия."),
         ("Фото сделано вчера вечером", None, "Фото сделано вчера вечером"),
+        ("Image credit: Tom's Hardware", "Tom's Hardware", ""),
+        ("Bildquelle: auto-motor.at/Stefan Gruber", "auto-motor.at/Stefan Gruber", ""),
         ("Фото предоставлено", None, "Фото предоставлено"),
     ],
 )

@@ -16,8 +16,9 @@ from workers.normalize.text import clean_line, element_text
 # "Фото в анонсе:" credits the teaser picture; "Фото/Видео:", "коллаж:" credit the article's own.
 CREDIT_PREFIX = re.compile(
     r"(?:^|(?<=[\s.(]))(?:фото(?:графия)?(?:\s*(?:и|/)\s*видео)?(?:\s+(?:в анонсе|на (?:анонсе|обложке|главной)))?"
-    r"|источник фото|иллюстрация|коллаж|кадр|скриншот|photo(?:graph)?s?|image|picture|illustration)"
-    r"\s*(?:by\b|:|—|–|-)\s*(?P<credit>[^()\n]{2,80}?)\s*\)?\s*\.?$",
+    r"|источник фото|иллюстрация|коллаж|кадр|скриншот|photo(?:graph)?s?|image|picture|illustration|fotos?"
+    r"|bild(?:quelle)?)"
+    r"(?:\s+credits?)?\s*(?:by\b|:|—|–|-)\s*(?P<credit>[^()\n]{2,80}?)\s*\)?\s*\.?$",
     re.IGNORECASE,
 )
 # "Фото Владимира Сухова", "Фото М. Кочневой", "Фото из архива …", "Фото предоставлено …": no colon, the credit
