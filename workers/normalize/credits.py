@@ -13,23 +13,41 @@ from workers.normalize.scope import ShortText, class_words, within
 from workers.normalize.text import clean_line, element_text
 
 # "Фото: X", "Фото — X", "Photo by X", "Источник фото: X" ... the credit is what follows.
+# "Фото в анонсе:" credits the teaser picture; "Фото/Видео:", "коллаж:" credit the article's own.
 CREDIT_PREFIX = re.compile(
-    r"(?:^|(?<=[\s.(]))(?:фото(?:графия)?(?: и видео)?|источник фото|иллюстрация|кадр|скриншот|photo(?:graph)?s?"
-    r"|image|picture|illustration)\s*(?:by\b|:|—|–|-)\s*(?P<credit>[^()\n]{2,80}?)\s*\)?\s*\.?$",
+    r"(?:^|(?<=[\s.(]))(?:фото(?:графия)?(?:\s*(?:и|/)\s*видео)?(?:\s+(?:в анонсе|на (?:анонсе|обложке|главной)))?"
+    r"|источник фото|иллюстрация|коллаж|кадр|скриншот|photo(?:graph)?s?|image|picture|illustration|fotos?"
+    r"|bild(?:quelle)?)"
+    r"(?:\s+credits?)?\s*(?:by\b|:|—|–|-)\s*(?P<credit>[^()\n]{2,80}?)\s*\)?\s*\.?$",
     re.IGNORECASE,
 )
+# "Фото Владимира Сухова", "Фото М. Кочневой", "Фото из архива …", "Фото предоставлено …": no colon, the credit
+# is a name in the genitive or a provenance phrase, and it ends the line.
+GENITIVE_CREDIT = re.compile(
+    r"(?:^|(?<=[\s.(]))(?:Фото|ФОТО|фото)\s+(?P<credit>(?:(?:из|с|со|от) (?:архива|сайта|личного|открытых|соцсет|"
+    r"пресс-служб)|(?:предоставлен\w*|автора)\s+\S|[А-ЯЁ]\.\s?[А-ЯЁ][а-яё]+|[А-ЯЁ][а-яё]+(?:ой|ы|и|а|я|ого|его)\s+"
+    r"[А-ЯЁ][а-яё]+(?:ой|ой|ы|и|а|я|ого|его|ева|ова|ина)\b)[^()\n]{0,70}?)\s*\)?\s*\.?$"
+)
 COPYRIGHT = re.compile(r"^(?:©|\(c\)|copyright)\s*(?P<credit>.{2,80})$", re.IGNORECASE)
-CREDIT_CLASS = re.compile(r"credit|copyright|photo-?source|photo__source|image-?source|photographer|author-photo")
+# A caption ending in a copyright: "Участники шествия. © Артём Сизов/Ridus.ru".
+TRAILING_COPYRIGHT = re.compile(r"(?<=[.!?»\"])\s+(?:©|\(c\))\s*(?P<credit>[^©\n]{2,80})$", re.IGNORECASE)
+CREDIT_CLASS = re.compile(
+    r"credit|copyright|photo-?source|photo__source|image-?source|photographer|author-photo"
+    r"|(?:img|image|photo|foto|media|picture)\w*?[-_]+(?:\w+?[-_]+)?(?:author|source)"
+)
+# A label before the credit in a credit element: "Источник: Фундация DEJURE".
+CREDIT_LABEL = re.compile(r"^(?:источник|source|автор фото|фотограф|photographer)\s*[:—–-]\s*", re.IGNORECASE)
 
 
 def credit_from_text(text: str) -> tuple[str | None, str]:
     """(credit, text before it): "Площадь. Фото: ТАСС / Иван Иванов" -> ("ТАСС / Иван Иванов", "Площадь.")."""
-    match = CREDIT_PREFIX.search(text)
-    if match:
-        return _tidy(match.group("credit")), text[: match.start()].strip(" ,(")
-    match = COPYRIGHT.match(text)
-    if match and not re.search(r"\d{4}", text):  # "© 2003-2026 Site" is the page's copyright, not a photo's
-        return _tidy(match.group("credit")), ""
+    for pattern in (CREDIT_PREFIX, GENITIVE_CREDIT):
+        match = pattern.search(text)
+        if match:
+            return _tidy(match.group("credit")), text[: match.start()].strip(" ,(")
+    match = COPYRIGHT.match(text) or TRAILING_COPYRIGHT.search(text)
+    if match and not re.search(r"\d{4}", match.group(0)):  # "© 2003-2026 Site" is the page's copyright
+        return _tidy(match.group("credit")), text[: match.start()].strip()
     return None, text
 
 
@@ -39,14 +57,36 @@ def credits_in_scope(texts: list[ShortText]) -> list[tuple[etree._Element, str]]
     seen: set[int] = set()
     for element, text in within(texts, limit=200):
         credit, before = credit_from_text(text)
-        if credit and before and element.tag == "p":
+        if credit and before and element.tag == "p" and _SENTENCE_WORD.search(before):
             continue  # "Полиция опубликовала фото: на нем…" is a sentence of the article, not a credit
         if credit is None and CREDIT_CLASS.search(class_words(element)) and len(text) <= 80:
-            credit = _tidy(text)
+            credit = _tidy(CREDIT_LABEL.sub("", text))
+        if credit:
+            credit = _tidy(CALL_TO_ACTION.split(credit)[0])  # "© РИА Новости / Перейти в медиабанк"
+        if credit and not re.search(r"[^\W\d_]", credit):
+            continue  # "2022", "18+": no name, no credit
         if credit and not any(id(a) in seen for a in element.iterancestors()):
             seen.add(id(element))
             found.append((element, credit))
     return found
+
+
+def credit_lines_in_paragraphs(scope: etree._Element) -> list[str]:
+    """Credits printed as a line of their own inside a long paragraph: `…текст.<br>Фото: РОО «Вместе»<br>`."""
+    found = []
+    for br in scope.iter("br"):
+        line = (br.tail or "").strip()
+        following = br.getnext()
+        if not line or len(line) > 100 or (following is not None and following.tag != "br"):
+            continue
+        credit, before = credit_from_text(line)
+        if credit and not before:
+            found.append(credit)
+    return found
+
+
+CALL_TO_ACTION = re.compile(r"\b(?:перейти|купить|скачать|подробнее|buy|license this|download)\b", re.IGNORECASE)
+_SENTENCE_WORD = re.compile(r"(?:^|\s)[а-яёa-z]{2,}")  # a lower-case word: the text before is a sentence
 
 
 def credits_in_json_ld(image: Any) -> list[str]:
@@ -99,4 +139,4 @@ def _holder(img: etree._Element) -> etree._Element | None:
 
 
 def _tidy(credit: str) -> str:
-    return clean_line(credit).strip(" .,;:()")
+    return clean_line(credit).strip(" .,;:()/|")

@@ -75,11 +75,12 @@ def _extract(
     markup = read_markup(root)
     rule = rules.for_date(fetched_at) if rules else None
     full = copy.deepcopy(root)  # the page before pruning: a headline may sit in a block dropped below
+    chrome = fields.read_chrome(root, url)  # breadcrumbs and menus, before pruning drops them
     drop_boilerplate(root, rule.drop_xpaths() if rule else ())
     scope = article_scope(root)
     language, language_via = _declared_language(root, markup.ld("inLanguage"))
     zone = _zone(rules, language, scope)
-    ctx = fields.Context(root, scope, markup, rule, zone, fetched_at, full=full, url=url, html=html)
+    ctx = fields.Context(root, scope, markup, rule, zone, fetched_at, full=full, url=url, html=html, chrome=chrome)
     provenance: dict[str, str] = {}
 
     def read(name: str, reader: Callable[[fields.Context], fields.Found | None]) -> object:

@@ -28,6 +28,19 @@ def parse_views(text: str, *, labelled: bool = False) -> int | None:
     return _to_int(match.group("number"), match.group("mult"))
 
 
+def parse_counter(text: str) -> int | None:
+    """A counter element's text: the number, alone or with a views word ("10,2k", "👁 602", "Просмотров: 602").
+    Any other word or number ("10 Фото", "1/10") means it counts something else."""
+    text = text.strip()
+    match = _NUMBER.search(text) if len(text) <= 40 else None
+    if not match:
+        return None
+    rest = VIEWS_WORDS.sub("", text[: match.start()] + " " + text[match.end() :])
+    if re.search(r"[^\W_]", rest):
+        return None  # another word or number: "10 Фото", "1/10", "5 комментариев"
+    return _to_int(match.group("number"), match.group("mult"))
+
+
 def _labelled(text: str) -> int | None:
     """The number next to the views word: "2 603 просмотра" or "Просмотров: 602", not the "2" of
     "2 часа назад" printed on the same line."""
