@@ -24,7 +24,7 @@ import trafilatura.settings
 from lxml import etree
 
 from scrapy_project.urls import canonical, same_site
-from workers.normalize import fields
+from workers.normalize import fields, rubric
 from workers.normalize.attribution import cited_sources, split_dateline, split_signature
 from workers.normalize.credits import credit_from_text, images_in_scope
 from workers.normalize.dates import MOSCOW, UTC, zone_named
@@ -75,7 +75,7 @@ def _extract(
     markup = read_markup(root)
     rule = rules.for_date(fetched_at) if rules else None
     full = copy.deepcopy(root)  # the page before pruning: a headline may sit in a block dropped below
-    chrome = fields.read_chrome(root, url)  # breadcrumbs and menus, before pruning drops them
+    chrome = rubric.read_chrome(root, url)  # breadcrumbs and menus, before pruning drops them
     drop_boilerplate(root, rule.drop_xpaths() if rule else ())
     scope = article_scope(root)
     language, language_via = _declared_language(root, markup.ld("inLanguage"))
@@ -99,7 +99,7 @@ def _extract(
     views = read("views", fields.views)
     credits = read("photo_credits", fields.photo_credits) or []
     authors = read("authors", fields.authors) or []
-    rubric = read("rubric", fields.rubric)
+    section = read("rubric", rubric.rubric)
     tags = read("tags", fields.tags) or []
     images = _images_with_credits(images_in_scope(scope, url), list(credits))
 
@@ -115,7 +115,7 @@ def _extract(
         if _has_prose(recovered):  # a page of menus gives words too, but no sentences: not an article
             text, body_via = recovered, "trafilatura:unpruned"
     provenance["text"] = body_via
-    text = _strip_non_body_lines(text, title if isinstance(title, str) else None, list(credits), rubric)
+    text = _strip_non_body_lines(text, title if isinstance(title, str) else None, list(credits), section)
     dateline, text = split_dateline(text)
     agency, text = split_signature(text)
     if dateline:
@@ -144,7 +144,7 @@ def _extract(
         photo_credits=tuple(credits),
         images=tuple(images),
         authors=tuple(authors),
-        rubric=rubric if isinstance(rubric, str) else None,
+        rubric=section if isinstance(section, str) else None,
         tags=tuple(tags),
         cited_sources=tuple(cited),
         dateline=dateline,
