@@ -112,4 +112,4 @@ def test_runs_command_lists_recent_runs(settings: Settings, portal: PortalServer
     header, row = result.stdout.strip().splitlines()
     assert header.split()[:4] == ["run", "source", "trigger", "status"]
     fields = row.split()
-    assert fields[1:4] == ["portal", "cli", "finished"] and fields[-5] == str(ARTICLES)  # pages_new
+    assert fields[1:4] == ["portal", "cli", "finished"] and fields[-6] == str(ARTICLES)  # pages_new
