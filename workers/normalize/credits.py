@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urljoin
 
@@ -39,6 +40,7 @@ CREDIT_CLASS = re.compile(
 CREDIT_LABEL = re.compile(r"^(?:источник|source|автор фото|фотограф|photographer)\s*[:—–-]\s*", re.IGNORECASE)
 
 
+@lru_cache(maxsize=4096)  # every reader asks the page's short texts; pure, so asked once
 def credit_from_text(text: str) -> tuple[str | None, str]:
     """(credit, text before it): "Площадь. Фото: ТАСС / Иван Иванов" -> ("ТАСС / Иван Иванов", "Площадь.")."""
     for pattern in (CREDIT_PREFIX, GENITIVE_CREDIT):
