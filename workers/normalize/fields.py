@@ -3,7 +3,6 @@ site rule, then JSON-LD, then <meta>, then microdata, then page elements, then t
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -23,7 +22,7 @@ from workers.normalize.credits import (
 )
 from workers.normalize.dates import UTC, is_utc, parse_date_text, parse_iso, site_zone, url_date, url_month
 from workers.normalize.headline import HEADINGS_PER_TAG, Statement, choose_headline
-from workers.normalize.markup import ARTICLE_TYPES, Markup, itemprop_values, names
+from workers.normalize.markup import Markup, itemprop_values, names
 from workers.normalize.people import (
     clean_byline,
     is_account,
@@ -185,8 +184,6 @@ def _declared_date(ctx: Context, ld_key: str, meta_keys: tuple[str, ...], zone: 
     zone: "2018-08-22T21:02:00Z" on a Moscow site is the 23rd there, and the 23rd is the date it prints."""
     found: Found | None = None
     raw = ctx.markup.ld(ld_key)
-    if raw is None:
-        raw = _ld_in_cdata(ctx.html, ld_key)
     if isinstance(raw, str) and (value := parse_iso(raw, zone)):
         found = value, f"json-ld:{ld_key}"
     for key in meta_keys if found is None else ():
@@ -221,37 +218,6 @@ def _declared_date(ctx: Context, ld_key: str, meta_keys: tuple[str, ...], zone: 
 
 def _wall(value: datetime) -> datetime:
     return value.replace(tzinfo=None, second=0, microsecond=0)
-
-
-_LD_SCRIPT = re.compile(r"<script[^>]*application/ld\+json[^>]*>(.*?)</script>", re.DOTALL | re.IGNORECASE)
-_CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
-
-
-def _ld_in_cdata(html: str, key: str) -> str | None:
-    """JSON-LD wrapped in <![CDATA[ ]]> (XHTML serializers write it so) is not JSON to read_markup: the
-    date is read here from the article object. Only pages with a CDATA section pay for the look."""
-    at = html.find("application/ld+json")
-    while at != -1 and "<![CDATA[" not in html[at : at + 300]:
-        at = html.find("application/ld+json", at + 1)
-    if at == -1:
-        return None
-    for script in _LD_SCRIPT.finditer(html, max(0, at - 200)):
-        try:
-            data = json.loads(_CDATA.sub("", script.group(1)), strict=False)
-        except (ValueError, RecursionError):
-            continue
-        stack = [data]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, list):
-                stack.extend(item)
-            elif isinstance(item, dict):
-                kinds = item.get("@type")
-                kinds = set(map(str, kinds)) if isinstance(kinds, list) else {str(kinds)}
-                if kinds & (ARTICLE_TYPES - {"WebPage"}) and isinstance(item.get(key), str):
-                    return str(item[key])
-                stack.extend(v for v in item.values() if isinstance(v, dict | list))
-    return None
 
 
 def _microdata_date(ctx: Context, tree: etree._Element, key: str, zone: tzinfo) -> Found | None:

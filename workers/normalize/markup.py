@@ -3,18 +3,21 @@
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from lxml import etree
 
+_CDATA = re.compile(r"^\s*(?://\s*)?<!\[CDATA\[|(?://\s*)?\]\]>\s*$")
 ARTICLE_TYPES = {"NewsArticle", "Article", "ReportageNewsArticle", "BlogPosting", "AnalysisNewsArticle", "WebPage"}
 
 
 @dataclass
 class Markup:
     articles: list[dict[str, Any]] = field(default_factory=list)  # JSON-LD article objects, best first
+    objects: list[dict[str, Any]] = field(default_factory=list)  # every JSON-LD object, nested ones too
     meta: dict[str, list[str]] = field(default_factory=dict)  # property / name / itemprop -> contents
 
     def ld(self, key: str) -> Any:
@@ -42,17 +45,22 @@ def read_markup(tree: etree._Element) -> Markup:
             key = element.get(attr)
             if key:
                 markup.meta.setdefault(key.strip().lower(), []).append(content)
-    found = [obj for script in tree.xpath("//script[@type='application/ld+json']") for obj in _ld_objects(script)]
+    markup.objects = [
+        obj for script in tree.xpath("//script[@type='application/ld+json']") for obj in _ld_objects(script)
+    ]
     markup.articles = sorted(
-        (obj for obj in found if _types(obj) & ARTICLE_TYPES),
+        (obj for obj in markup.objects if _types(obj) & ARTICLE_TYPES),
         key=lambda obj: "WebPage" in _types(obj),  # a NewsArticle beats the WebPage around it
     )
     return markup
 
 
 def _ld_objects(script: etree._Element) -> Iterator[dict[str, Any]]:
+    """Every object of a JSON-LD script, nested ones included (a NewsArticle as a WebPage's mainEntity),
+    in document order. XHTML serializers wrap the JSON in <![CDATA[ ]]>: that is not JSON, but it is
+    the page's markup all the same."""
     try:
-        data = json.loads(script.text or "", strict=False)
+        data = json.loads(_CDATA.sub("", script.text or ""), strict=False)
     except (ValueError, RecursionError):
         return  # broken JSON-LD is common; the page still has other sources
     stack = [data]
@@ -61,9 +69,8 @@ def _ld_objects(script: etree._Element) -> Iterator[dict[str, Any]]:
         if isinstance(item, list):
             stack.extend(reversed(item))
         elif isinstance(item, dict):
-            if "@graph" in item:
-                stack.append(item["@graph"])
             yield item
+            stack.extend(reversed([v for v in item.values() if isinstance(v, dict | list)]))
 
 
 def _types(obj: dict[str, Any]) -> set[str]:

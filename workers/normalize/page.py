@@ -75,7 +75,7 @@ def _extract(
     markup = read_markup(root)
     rule = rules.for_date(fetched_at) if rules else None
     full = copy.deepcopy(root)  # the page before pruning: a headline may sit in a block dropped below
-    chrome = rubric.read_chrome(root, url)  # breadcrumbs and menus, before pruning drops them
+    chrome = rubric.read_chrome(root, url, markup)  # breadcrumbs and menus, before pruning drops them
     drop_boilerplate(root, rule.drop_xpaths() if rule else ())
     scope = article_scope(root)
     language, language_via = _declared_language(root, markup.ld("inLanguage"))

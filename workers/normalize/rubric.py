@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import itertools
-import json
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -19,7 +18,7 @@ from urllib.parse import SplitResult, urljoin, urlsplit
 from lxml import etree
 
 from workers.normalize.credits import credit_from_text
-from workers.normalize.markup import itemprop_values
+from workers.normalize.markup import Markup, itemprop_values
 from workers.normalize.scope import class_words
 from workers.normalize.text import clean_line, element_text
 
@@ -148,12 +147,13 @@ def _tidy_rubric(text: str) -> str:
     return value
 
 
-def read_chrome(root: etree._Element, url: str) -> Chrome:
+def read_chrome(root: etree._Element, url: str, markup: Markup | None = None) -> Chrome:
     """Rubric evidence from the untouched page (call before drop_boilerplate): a few XPaths and one pass over
     the links, no text of the whole page."""
     chrome = Chrome()
     page = _split(url or "")
-    chrome.trails.extend(("json-ld:BreadcrumbList", items) for items in _ld_trails(root, page))
+    objects = markup.objects if markup else []
+    chrome.trails.extend(("json-ld:BreadcrumbList", items) for items in _ld_trails(objects, page))
     sections = _url_sections(page.path)
     menu_hrefs = chrome.menu_paths
     passed_headline = False
@@ -337,27 +337,12 @@ def _home_link_names(root: etree._Element) -> set[str]:
     return {name for name in found if name}
 
 
-def _ld_trails(root: etree._Element, page: Any) -> Iterator[list[tuple[str, str]]]:
-    for script in root.iter("script"):
-        if script.get("type") != "application/ld+json" or "BreadcrumbList" not in (script.text or ""):
-            continue
-        try:
-            data = json.loads(script.text or "", strict=False)
-        except (ValueError, RecursionError):
-            continue
-        stack = [data]
-        while stack:
-            item = stack.pop()
-            if isinstance(item, list):
-                stack.extend(item)
-            elif isinstance(item, dict):
-                if item.get("@type") == "BreadcrumbList" and isinstance(item.get("itemListElement"), list):
-                    yield _trail_items(
-                        [(_ld_name(e), _ld_href(e), False) for e in item["itemListElement"] if isinstance(e, dict)],
-                        page,
-                    )
-                else:
-                    stack.extend(v for v in item.values() if isinstance(v, (list, dict)))
+def _ld_trails(objects: list[dict[str, Any]], page: Any) -> Iterator[list[tuple[str, str]]]:
+    for item in objects:
+        if item.get("@type") == "BreadcrumbList" and isinstance(item.get("itemListElement"), list):
+            yield _trail_items(
+                [(_ld_name(e), _ld_href(e), False) for e in item["itemListElement"] if isinstance(e, dict)], page
+            )
 
 
 def _ld_name(entry: dict[str, Any]) -> str:
