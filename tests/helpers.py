@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import socketserver
 import subprocess
 import sys
 import threading
@@ -11,7 +12,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from psycopg_pool import ConnectionPool
 
@@ -127,7 +128,16 @@ def count(settings: Settings, sql: str) -> int:
 @contextmanager
 def serving_portal(articles: int) -> Iterator[PortalServer]:
     """The generated portal (deploy/sample_site/generated.py) in a thread of this process."""
-    server = PortalServer(articles)
+    with serving(PortalServer(articles)) as server:
+        yield server
+
+
+Server = TypeVar("Server", bound=socketserver.BaseServer)
+
+
+@contextmanager
+def serving(server: Server) -> Iterator[Server]:
+    """A test's HTTP server in a thread of this process, shut down and closed after."""
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield server

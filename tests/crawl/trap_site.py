@@ -11,6 +11,8 @@ from datetime import UTC, date, datetime, timedelta
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import parse_qs, urlsplit
 
+from tests.helpers import serving
+
 ARTICLES = 60
 PER_PAGE = 10  # pages 1-6 list the articles; every later page lists none but links the next one
 ARTICLE_PATTERN = r"/news/\d+-[a-z-]+\.html$"
@@ -91,10 +93,5 @@ class _Handler(BaseHTTPRequestHandler):
 
 @contextmanager
 def serving_trap_site() -> Iterator[TrapSite]:
-    server = TrapSite()
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
+    with serving(TrapSite()) as server:
         yield server
-    finally:
-        server.shutdown()
-        server.server_close()
