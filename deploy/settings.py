@@ -62,6 +62,8 @@ class Settings:
     crawl_max_depth: int = _env("CRAWL_MAX_DEPTH", default=10)
     crawl_max_pages: int = _env("CRAWL_MAX_PAGES", default=20000)
     crawl_max_minutes: float = _env("CRAWL_MAX_MINUTES", default=60.0)
+    # Scrapy's remote-control server (it runs code sent to it): only for an operator who asks for it.
+    crawl_remote_control: bool = _env("CRAWL_REMOTE_CONTROL", default=False)
     crawl_user_agent: str = _env("CRAWL_USER_AGENT", default="newsarchive/0.1 (+https://example.org/newsarchive)")
 
     log_level: str = _env("LOG_LEVEL", default="INFO")
@@ -123,4 +125,11 @@ def _parse(name: str, type_name: Any, raw: str) -> Any:
             return float(raw)
         except ValueError as exc:
             raise ValueError(f"setting {name}: expected a number, got {raw!r}") from exc
+    if type_name in (bool, "bool"):
+        if raw.strip().lower() not in _BOOLEANS:
+            raise ValueError(f"setting {name}: expected true or false, got {raw!r}")
+        return _BOOLEANS[raw.strip().lower()]
     return raw
+
+
+_BOOLEANS = {"true": True, "1": True, "yes": True, "on": True, "false": False, "0": False, "no": False, "off": False}

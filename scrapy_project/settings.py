@@ -38,6 +38,9 @@ SPIDER_MIDDLEWARES = {
 }
 EXTENSIONS = {"scrapy_project.extensions.CrawlRunExtension": 500}
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19 starts a remote-control HTTP server in every crawl, and it runs code sent to it: off unless
+# CRAWL_REMOTE_CONTROL asks for it.
+REMOTE_CONTROL_ENABLED = False
 
 
 def from_app_settings(s: Settings) -> dict[str, object]:
@@ -63,6 +66,7 @@ def from_app_settings(s: Settings) -> dict[str, object]:
         "CLOSESPIDER_TIMEOUT": s.crawl_max_minutes * 60,
         "DOWNLOAD_MAXSIZE": s.max_page_bytes,
         "LOG_LEVEL": s.log_level,
+        "REMOTE_CONTROL_ENABLED": s.crawl_remote_control,
     }
 
 

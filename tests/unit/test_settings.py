@@ -42,3 +42,14 @@ def test_to_env_round_trips() -> None:
 )
 def test_urls_are_printed_without_their_password(url: str, printed: str) -> None:
     assert redact_url(url) == printed
+
+
+def test_scrapy_remote_control_is_off_unless_asked_for() -> None:
+    from scrapy_project.run import scrapy_settings
+
+    assert scrapy_settings(Settings()).getbool("REMOTE_CONTROL_ENABLED") is False
+    on = Settings.from_env({"CRAWL_REMOTE_CONTROL": "true"})
+    assert on.crawl_remote_control is True and scrapy_settings(on).getbool("REMOTE_CONTROL_ENABLED") is True
+    assert Settings.from_env(Settings().to_env()).crawl_remote_control is False
+    with pytest.raises(ValueError, match="CRAWL_REMOTE_CONTROL"):
+        Settings.from_env({"CRAWL_REMOTE_CONTROL": "maybe"})
