@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 import psycopg
 
 from deploy.settings import Settings
+from storage.crawl_state import COMPLETE_REASONS
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -71,6 +72,7 @@ def cmd_sources(args: argparse.Namespace) -> int:
 
 
 def cmd_crawl(args: argparse.Namespace) -> int:
+    from scrapy_project.extensions import run_outcome
     from scrapy_project.frontier import frontier_settings
     from scrapy_project.run import crawl
     from scrapy_project.sources import load_sources
@@ -99,14 +101,24 @@ def cmd_crawl(args: argparse.Namespace) -> int:
         overrides.update(frontier_settings(args.join_run, settings.frontier_idle_seconds))
         overrides.update({"NEWSARCHIVE_RUN_ID": args.join_run, "NEWSARCHIVE_RUN_COUNTED": args.counted})
     stats = crawl(settings, chosen, overrides=overrides)
+    outcomes = {name: run_outcome(str(s.get("finish_reason", "")), s) for name, s in stats.items()}
     for name, s in stats.items():
         print(
-            f"{name}: run {s.get('newsarchive/run_id', '-')}, {s.get('response_received_count', 0)} pages fetched, "
+            f"{name}: run {s.get('newsarchive/run_id', '-')}, {outcomes[name]}: "
+            f"{s.get('response_received_count', 0)} pages fetched, "
             f"{s.get('newsarchive/archived', 0)} archived, {s.get('newsarchive/announced', 0)} announced, "
             f"{s.get('newsarchive/not_modified', 0)} not modified, {s.get('newsarchive/skipped', 0)} skipped, "
-            f"{s.get('newsarchive/archive_failed', 0)} failed to archive"
+            f"{s.get('newsarchive/archive_failed', 0)} failed to archive, {s.get('newsarchive/trapped', 0)} trap links"
         )
-    return 0
+    return crawl_exit_status(outcomes.values())
+
+
+def crawl_exit_status(outcomes: Iterable[str]) -> int:
+    """130 when a signal stopped a run (as a shell reports Ctrl-C), 1 when one failed, else 0."""
+    outcomes = list(outcomes)
+    if "interrupted" in outcomes:
+        return 130
+    return 0 if all(outcome in COMPLETE_REASONS for outcome in outcomes) else 1
 
 
 def _crawl_in_processes(settings: Settings, source: str, sources_file: str, processes: int, trigger: str) -> int:

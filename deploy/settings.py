@@ -62,6 +62,9 @@ class Settings:
     crawl_max_depth: int = _env("CRAWL_MAX_DEPTH", default=10)
     crawl_max_pages: int = _env("CRAWL_MAX_PAGES", default=20000)
     crawl_max_minutes: float = _env("CRAWL_MAX_MINUTES", default=60.0)
+    # A crawl's run row gets a heartbeat and its counts so far this often (30 at most: reconciliation closes
+    # a run silent for 5 minutes).
+    crawl_heartbeat_seconds: float = _env("CRAWL_HEARTBEAT_SECONDS", default=30.0)
     # Scrapy's remote-control server (it runs code sent to it): only for an operator who asks for it.
     crawl_remote_control: bool = _env("CRAWL_REMOTE_CONTROL", default=False)
     crawl_user_agent: str = _env("CRAWL_USER_AGENT", default="newsarchive/0.1 (+https://example.org/newsarchive)")

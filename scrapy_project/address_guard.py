@@ -82,9 +82,11 @@ class AddressGuardMiddleware:
             self.crawler.stats.inc_value("newsarchive/refused_address")
             redirected_from = (request.meta.get("redirect_urls") or [None])[0]
             log.warning(
-                "refused %s: %s resolves to non-public %s%s",
+                "refused %s: %s resolves to non-public %s%s; `allow_private_addresses = true` (or a list of"
+                " networks) in source %r of the sources file allows it",
                 request.url, host, ", ".join(refused),
                 f" (redirected from {redirected_from})" if redirected_from else "",
+                source.name if source else "?",
             )  # fmt: skip
             raise IgnoreRequest(f"non-public address {', '.join(refused)}: {request.url}")
         return None

@@ -61,6 +61,7 @@ def from_app_settings(s: Settings) -> dict[str, object]:
         "AUTOTHROTTLE_TARGET_CONCURRENCY": s.crawl_autothrottle_target or 1.0,
         "FRONTIER_IDLE_SECONDS": s.frontier_idle_seconds,
         "CRAWL_OUTAGE_MAX_SECONDS": s.crawl_outage_max_seconds,
+        "CRAWL_HEARTBEAT_SECONDS": s.crawl_heartbeat_seconds,
         "DEPTH_LIMIT": s.crawl_max_depth,
         "CLOSESPIDER_PAGECOUNT": s.crawl_max_pages,
         "CLOSESPIDER_TIMEOUT": s.crawl_max_minutes * 60,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 import tomllib
 from dataclasses import dataclass, field
@@ -57,6 +58,20 @@ class SourcesError(ValueError):
     pass
 
 
+# Every key a [[source]] table may hold (README, "Sources"); a misspelt one is an error, not a silent default.
+SOURCE_KEYS = frozenset(
+    {"name", "start_urls", "allowed_domains", "article_pattern", "follow_pattern", "timezone", "rules",
+     "drop_params", "crawl_every_minutes", "concurrency", "delay", "allow_private_addresses", "revisit_days",
+     "revisit_after_minutes", "max_depth", "max_pages", "max_minutes", "listing_days", "max_query_variants",
+     "barren_pages"}
+)  # fmt: skip
+
+
+def _unknown_key(key: str) -> str:
+    close = difflib.get_close_matches(key, sorted(SOURCE_KEYS), n=1, cutoff=0.6)
+    return f"unknown key {key!r}" + (f" (did you mean {close[0]!r}?)" if close else "")
+
+
 def parse_sources(data: dict[str, object], origin: str = "sources") -> list[Source]:
     entries = data.get("source", [])
     if not isinstance(entries, list):
@@ -89,6 +104,9 @@ def _source(entry: dict[str, object], origin: str) -> Source:
             re.compile(pattern)
         except re.error as exc:
             raise SourcesError(f"{origin}: source {name!r}: bad pattern {pattern!r}: {exc}") from None
+    unknown = sorted(set(entry) - SOURCE_KEYS)
+    if unknown:
+        raise SourcesError(f"{origin}: source {name!r}: " + "; ".join(_unknown_key(key) for key in unknown))
     known = {"name", "start_urls", "allowed_domains", "article_pattern", "follow_pattern"}
     return Source(
         name=name,

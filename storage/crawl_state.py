@@ -164,9 +164,14 @@ def fail_run(conn: psycopg.Connection, run_id: int, reason: str) -> None:
     )
 
 
-def beat_run(conn: psycopg.Connection, run_id: int) -> None:
-    """A crawler process of the run is alive."""
-    conn.execute("UPDATE crawl_runs SET heartbeat_at = now() WHERE id = %s AND status = 'running'", (run_id,))
+def beat_run(conn: psycopg.Connection, run_id: int, counts: dict[str, int] | None = None) -> None:
+    """A crawler process of the run is alive; `counts` are what it did since its last beat (added, so the
+    row's counts grow while the run goes on and several processes add up)."""
+    sets = "".join(f", {c} = {c} + %({c})s" for c in RUN_COUNTERS)
+    conn.execute(
+        f"UPDATE crawl_runs SET heartbeat_at = now(){sets} WHERE id = %(id)s AND status = 'running'",
+        {**{c: int((counts or {}).get(c, 0)) for c in RUN_COUNTERS}, "id": run_id},
+    )
 
 
 def close_abandoned_runs(conn: psycopg.Connection, silent_for: timedelta) -> list[int]:
@@ -196,6 +201,7 @@ def finish_run_part(conn: psycopg.Connection, run_id: int, counts: dict[str, int
                                  ELSE %(reason)s END,
             finished_at = CASE WHEN processes_done + 1 >= processes THEN now() END,
             status = CASE WHEN processes_done + 1 < processes THEN 'running'
+                          WHEN %(reason)s = 'interrupted' OR finish_reason = 'interrupted' THEN 'interrupted'
                           WHEN %(reason)s = ANY(%(complete)s)
                                AND coalesce(finish_reason, 'finished') = ANY(%(complete)s)
                           THEN 'finished' ELSE 'failed' END

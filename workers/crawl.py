@@ -24,7 +24,7 @@ def run_crawl(source_names: Sequence[str], sources_file: str, timeout: float, tr
     cmd = [sys.executable, "-m", "deploy.cli", "crawl", *args, "--sources-file", sources_file, "--trigger", trigger]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     if result.returncode != 0:
-        raise CrawlFailed(f"crawl {args} exited {result.returncode}: {result.stderr[-2000:]}")
+        raise CrawlFailed(f"crawl {args} exited {result.returncode}: {result.stdout[-1000:]}{result.stderr[-2000:]}")
     return result.stdout
 
 

@@ -1,6 +1,11 @@
--- Links a run did not follow because they were crawl traps (endless calendars, looping paths, query
+-- Runs: links a run did not follow because they were crawl traps (endless calendars, looping paths, query
 -- explosions, pagination without new articles: scrapy_project/traps.py).
 ALTER TABLE crawl_runs ADD COLUMN pages_trapped integer NOT NULL DEFAULT 0;
+
+-- A run stopped by a signal (Ctrl-C, SIGTERM from a supervisor) is neither finished nor failed.
+ALTER TABLE crawl_runs DROP CONSTRAINT crawl_runs_status_check;
+ALTER TABLE crawl_runs ADD CONSTRAINT crawl_runs_status_check
+    CHECK (status IN ('running', 'finished', 'failed', 'interrupted'));
 
 -- Same columns as before, the new one last (CREATE OR REPLACE VIEW may only add columns at the end).
 CREATE OR REPLACE VIEW api.crawl_runs AS

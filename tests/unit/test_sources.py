@@ -46,3 +46,12 @@ def test_shipped_sources_file_loads() -> None:
     from scrapy_project.sources import load_sources
 
     assert load_sources(Settings.from_env({}).sources_file)
+
+
+def test_a_misspelt_key_is_an_error_naming_the_key_meant() -> None:
+    entry = {"name": "a", "start_urls": ["http://x/"], "allow_private_address": True, "allowed_domain": ["x"]}
+    with pytest.raises(SourcesError) as raised:
+        parse_sources({"source": [entry]})
+    message = str(raised.value)
+    assert "'allow_private_address' (did you mean 'allow_private_addresses'?)" in message
+    assert "'allowed_domain' (did you mean 'allowed_domains'?)" in message
