@@ -127,3 +127,18 @@ def test_runs_whose_processes_died_are_closed_and_live_ones_are_not(settings: Se
     assert rows[silent]["finished_at"] is not None
     assert rows[alive]["status"] == "running"
     assert rows[done]["status"] == "finished"
+
+
+def test_an_amp_alias_archived_first_is_still_the_copy(settings: Settings) -> None:
+    with connect(settings.database_url) as conn:
+        for url in ("https://news.example.ru/amp/a/1", "https://news.example.ru/a/1", "https://m.news.example.ru/a/1"):
+            upsert_article(conn, row(url=url, content_hash="same"))
+        upsert_article(conn, row(url="https://other.example.ru/copy", content_hash="same"))
+        rows = conn.execute("SELECT url, article_id, duplicate_of FROM api.articles ORDER BY article_id").fetchall()
+    original = next(r["article_id"] for r in rows if r["url"] == "https://news.example.ru/a/1")
+    assert {r["url"]: r["duplicate_of"] for r in rows} == {
+        "https://news.example.ru/amp/a/1": original,
+        "https://news.example.ru/a/1": None,
+        "https://m.news.example.ru/a/1": original,
+        "https://other.example.ru/copy": original,  # a republished copy points at the original too
+    }
