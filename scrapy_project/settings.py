@@ -5,6 +5,8 @@ from deploy.settings import Settings
 BOT_NAME = "newsarchive"
 SPIDER_MODULES = ["scrapy_project.spiders"]
 ROBOTSTXT_OBEY = True
+# The same robots.txt body gives the spider the site's Sitemap lines (scrapy_project/robots.py).
+ROBOTSTXT_PARSER = "scrapy_project.robots.SitemapAwareRobotParser"
 
 DOWNLOAD_TIMEOUT = 30
 RETRY_TIMES = 2

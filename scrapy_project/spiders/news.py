@@ -14,6 +14,8 @@ from typing import Any
 from urllib.parse import urlsplit, urlunsplit
 
 import scrapy
+from scrapy import signals
+from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response, TextResponse
 from scrapy.linkextractors import LinkExtractor
@@ -46,12 +48,17 @@ class NewsSpider(scrapy.Spider):
         # and again by Scrapy's offsite middlewares for every request and redirect.
         self.links = LinkExtractor(unique=True)
 
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> NewsSpider:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        crawler.signals.connect(spider.robots_parsed, signal=signals.robots_parsed)
+        return spider
+
     async def start(self) -> AsyncIterator[Any]:
         # Start requests go through the duplicate filter too: with a shared frontier, a second
-        # crawler process must not fetch them again.
-        hosts = {urlsplit(u)[:2] for u in self.source.start_urls}
-        for scheme, netloc in sorted(hosts):
-            yield scrapy.Request(urlunsplit((scheme, netloc, "/robots.txt", "", "")), callback=self.parse_robots)
+        # crawler process must not fetch them again. robots.txt is not asked for here: the robots
+        # middleware fetches it before the first request to a host, and its Sitemap lines come back
+        # through the robots_parsed signal.
         for url in self.source.start_urls:
             yield self.request(url, article=self.source.is_article(canonical(url, self.source.drop_params)))
 
@@ -86,10 +93,13 @@ class NewsSpider(scrapy.Spider):
         self.logger.error("fetch failed for %s: %s", url, reason)
         record_crawl_failure(self.crawler, url=url, stage="fetch", reason=reason, source=self.source.name)
 
-    def parse_robots(self, response: Response) -> Iterator[scrapy.Request]:
-        for url in robots_sitemaps(response.body, response.url):
+    def robots_parsed(self, robotparser: Any, request: scrapy.Request) -> None:
+        """A host's robots.txt, as the robots middleware read it: its sitemaps join the crawl."""
+        body = getattr(robotparser, "body", b"")
+        base = urlunsplit((*urlsplit(request.url)[:2], "/robots.txt", "", ""))
+        for url in robots_sitemaps(body, base):
             if self.source.allows_host(url):
-                yield self.request(url)
+                self.crawler.engine.crawl(self.request(url))
 
     def parse(self, response: Response, **kwargs: Any) -> Iterator[Any]:
         xml = None if self._is_html(response) else sniff_xml(response.body, self._max_size())

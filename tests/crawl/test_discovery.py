@@ -41,6 +41,8 @@ def test_each_discovery_path_was_used(crawled: tuple[PortalServer, dict]) -> Non
     server, stats = crawled
     fetched = {path for _, path, status in server.log if status == 200}
     assert {"/robots.txt", "/sitemap_index.xml", "/news-sitemap.xml", "/rss.xml", "/atom.xml"} <= fetched
+    # Once: the robots middleware's copy also gives the spider its Sitemap lines.
+    assert [p for _, p, _ in server.log].count("/robots.txt") == 1
     assert "/sitemaps/articles-1.xml.gz" in fetched
     assert {"/news/", "/news/?page=2"} <= fetched
     assert -(-ARTICLES // len(CHANNELS) // PER_LISTING) == 2
