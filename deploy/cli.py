@@ -146,6 +146,41 @@ def _crawl_in_processes(settings: Settings, source: str, sources_file: str, proc
     return 1 if any(codes) else 0
 
 
+def cmd_status(args: argparse.Namespace) -> int:
+    import redis
+
+    from storage.db import connect
+    from storage.status import FAILURE_HOURS, RECENT_MINUTES, read_status
+    from workers.celeryconfig import QUEUES
+
+    settings = _require(Settings.from_env(), "DATABASE_URL", "REDIS_URL")
+    with connect(settings.database_url) as conn:
+        status = read_status(conn)
+    broker = redis.Redis.from_url(settings.redis_url)
+    try:
+        depths = {queue: int(broker.llen(queue)) for queue in QUEUES}  # type: ignore[arg-type]
+    finally:
+        broker.close()
+    print("queues (tasks waiting): " + ", ".join(f"{queue} {n}" for queue, n in depths.items()))
+    print(f"archived, not yet normalized: {status.waiting}")
+    print(
+        f"records: {status.records_per_minute:.1f} a minute over the last {RECENT_MINUTES} min,"
+        f" {status.records_last_hour} in the last hour"
+    )
+    print(f"running crawls: {len(status.running)}")
+    for run in status.running:
+        beat = run["heartbeat_at"].astimezone(UTC)
+        print(
+            f"  run {run['id']} {run['source']} ({run['trigger']}), last beat {beat:%H:%M:%S} UTC:"
+            f" {run['pages_seen']} seen, {run['pages_new']} new, {run['pages_changed']} changed,"
+            f" {run['pages_unchanged']} unchanged, {run['pages_failed']} failed, {run['pages_trapped']} trap links"
+        )
+    print(f"failures in the last {FAILURE_HOURS} h: {sum(f['pages'] for f in status.failures)}")
+    for failure in status.failures:
+        print(f"  {failure['pages']:>5}  {failure['stage']:<9} {failure['reason']}")
+    return 0
+
+
 def cmd_runs(args: argparse.Namespace) -> int:
     from storage.crawl_state import recent_runs
     from storage.db import connect
@@ -420,6 +455,9 @@ def build_parser() -> argparse.ArgumentParser:
     imp.add_argument("file", help="a .warc or .warc.gz file")
     imp.add_argument("--source", help="source name for records that carry none")
     imp.set_defaults(func=cmd_import_warc)
+
+    status = sub.add_parser("status", help="queues, pages waiting, records a minute, running crawls, failures")
+    status.set_defaults(func=cmd_status)
 
     runs = sub.add_parser("runs", help="show recent crawl runs")
     runs.add_argument("--source", help="only this source")

@@ -76,20 +76,24 @@ def touch_fetch(conn: psycopg.Connection, url: str, fetched_at: datetime, run_id
     )
 
 
+# A remembered page (crawl_pages p) whose raw object left no trace of processing yet.
+NO_TRACE = """NOT EXISTS (SELECT 1 FROM articles a WHERE a.raw_key = p.raw_key)
+              AND NOT EXISTS (SELECT 1 FROM article_versions v WHERE v.raw_key = p.raw_key)
+              AND NOT EXISTS (SELECT 1 FROM article_views w WHERE w.raw_key = p.raw_key)
+              AND NOT EXISTS (SELECT 1 FROM failures f WHERE f.raw_key = p.raw_key)"""
+
+
 def claim_unprocessed(conn: psycopg.Connection, older_than: timedelta) -> list[dict[str, Any]]:
     """Remembered pages older than `older_than` whose raw object left no trace (no article, version,
     views point or failure) and that were not sent again within `older_than`: mark them sent again now
     and return (url, raw_key, source). Concurrent reconcilers skip each other's rows."""
     return conn.execute(
-        """
+        f"""
         WITH stuck AS (
             SELECT p.url FROM crawl_pages p
             WHERE p.last_changed_at <= now() - %(age)s
               AND (p.requeued_at IS NULL OR p.requeued_at <= now() - %(age)s)
-              AND NOT EXISTS (SELECT 1 FROM articles a WHERE a.raw_key = p.raw_key)
-              AND NOT EXISTS (SELECT 1 FROM article_versions v WHERE v.raw_key = p.raw_key)
-              AND NOT EXISTS (SELECT 1 FROM article_views w WHERE w.raw_key = p.raw_key)
-              AND NOT EXISTS (SELECT 1 FROM failures f WHERE f.raw_key = p.raw_key)
+              AND {NO_TRACE}
             FOR UPDATE SKIP LOCKED
         ), marked AS (
             UPDATE crawl_pages p SET requeued_at = now() FROM stuck WHERE p.url = stuck.url

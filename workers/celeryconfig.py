@@ -30,6 +30,8 @@ broker_transport_options = {
     "unacked_restore_throttle": 1,
 }
 
+# Every queue the workers read (the worker's --queues; `newsarchive status` shows their depth).
+QUEUES = ("normalize", "default", "crawl")
 task_routes = {
     "newsarchive.normalize": {"queue": "normalize"},
     # Crawls run long: their own queue and worker, so they never hold normalization slots.
