@@ -110,7 +110,40 @@ def cmd_crawl(args: argparse.Namespace) -> int:
             f"{s.get('newsarchive/not_modified', 0)} not modified, {s.get('newsarchive/skipped', 0)} skipped, "
             f"{s.get('newsarchive/archive_failed', 0)} failed to archive, {s.get('newsarchive/trapped', 0)} trap links"
         )
-    return crawl_exit_status(outcomes.values())
+    status = crawl_exit_status(outcomes.values())
+    if args.wait and status != 130:
+        run_ids = [int(s["newsarchive/run_id"]) for s in stats.values() if s.get("newsarchive/run_id")]
+        if not _wait_for_normalization(settings, run_ids, args.wait_timeout):
+            return status or 1
+    return status
+
+
+def _wait_for_normalization(settings: Settings, run_ids: list[int], timeout: float) -> bool:
+    """A progress bar until the workers have normalized (or failed) every page the runs archived."""
+    import time
+
+    from tqdm import tqdm
+
+    from storage.db import connect
+    from storage.status import run_progress
+
+    deadline = time.monotonic() + timeout
+    with connect(settings.database_url) as conn, tqdm(desc="normalized", unit="page") as bar:
+        while True:
+            progress = run_progress(conn, run_ids)
+            bar.total = progress.pages
+            bar.n = progress.done
+            bar.set_postfix(failed=progress.failed, refresh=False)
+            bar.refresh()
+            if progress.done >= progress.pages or time.monotonic() > deadline:
+                break
+            time.sleep(0.5)
+    ok = progress.done >= progress.pages
+    print(
+        f"normalized {progress.done - progress.failed} of {progress.pages} archived pages, {progress.failed} failed"
+        + ("" if ok else f"; {progress.pages - progress.done} still waiting after {timeout:.0f} s (workers running?)")
+    )
+    return ok
 
 
 def crawl_exit_status(outcomes: Iterable[str]) -> int:
@@ -424,6 +457,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
     crawl.add_argument("--join-run", type=int, metavar="RUN_ID", help="join a running crawl run's shared frontier")
     crawl.add_argument("--counted", action="store_true", help=argparse.SUPPRESS)  # started by --processes
+    crawl.add_argument(
+        "--wait", action="store_true", help="then wait, with a progress bar, until its pages are normalized"
+    )
+    crawl.add_argument("--wait-timeout", type=float, default=600.0, help="seconds --wait waits at most (600)")
     crawl.set_defaults(func=cmd_crawl)
 
     rec = sub.add_parser("reconcile", help="queue again archived pages that have no record and no failure")

@@ -50,3 +50,22 @@ def read_status(conn: psycopg.Connection) -> Status:
         {"hours": timedelta(hours=FAILURE_HOURS)},
     ).fetchall()
     return status
+
+
+@dataclass(frozen=True)
+class RunProgress:
+    pages: int  # archived and remembered by the runs
+    done: int  # of them: a record, a version, a views point or a failure
+    failed: int  # of them: a failure
+
+
+def run_progress(conn: psycopg.Connection, run_ids: list[int]) -> RunProgress:
+    """How far the workers are with the pages these crawl runs archived."""
+    row = conn.execute(
+        f"""SELECT count(*) AS pages, count(*) FILTER (WHERE NOT ({NO_TRACE})) AS done,
+                   count(*) FILTER (WHERE EXISTS (SELECT 1 FROM failures f WHERE f.raw_key = p.raw_key)) AS failed
+            FROM crawl_pages p WHERE p.last_run_id = ANY(%(runs)s)""",
+        {"runs": run_ids},
+    ).fetchone()
+    assert row is not None
+    return RunProgress(int(row["pages"]), int(row["done"]), int(row["failed"]))  # type: ignore[call-overload]

@@ -36,6 +36,7 @@ def test_status_shows_queues_waiting_pages_runs_and_failures(settings: Settings,
     redis_lib.Redis.from_url(settings.redis_url).lpush("normalize", *[json.dumps({"n": n}) for n in range(5)])
 
     out = run_cli(settings, "status").stdout
+    print(out)  # README, "CLI", shows this output
     lines = out.splitlines()
     assert lines[0] == "queues (tasks waiting): normalize 5, default 0, crawl 0"
     assert lines[1] == "archived, not yet normalized: 3"
