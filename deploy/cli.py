@@ -265,6 +265,30 @@ def cmd_reconcile(args: argparse.Namespace) -> int:
     return 1 if report.storage_errors else 0
 
 
+def cmd_audit(args: argparse.Namespace) -> int:
+    from storage.db import make_pool
+    from storage.rawstore import RawStore
+    from workers.audit import audit
+
+    settings = _require(Settings.from_env(), "DATABASE_URL", "S3_ENDPOINT")
+    pool = make_pool(settings.database_url, max_size=2)
+    try:
+        report = audit(pool, RawStore.from_settings(settings), sample=args.sample)
+    finally:
+        pool.close()
+    for key in report.missing:
+        print(f"missing: {key}")
+    for key in report.altered:
+        print(f"altered: {key}")
+    for error in report.storage_errors:
+        print(error, file=sys.stderr)
+    print(
+        f"checked {report.checked} raw object(s): {len(report.missing)} missing, {len(report.altered)} altered;"
+        f" {report.forgotten} remembered page(s) forgotten, to be fetched again by the next crawl"
+    )
+    return 0 if report.ok else 1
+
+
 def cmd_reprocess(args: argparse.Namespace) -> int:
     from storage.db import make_pool
     from storage.rawstore import RawStore
@@ -495,6 +519,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     status = sub.add_parser("status", help="queues, pages waiting, records a minute, running crawls, failures")
     status.set_defaults(func=cmd_status)
+
+    aud = sub.add_parser("audit", help="check that the raw objects behind records and remembered pages are intact")
+    aud.add_argument("--sample", type=int, help="check this many objects at random (default: all)")
+    aud.set_defaults(func=cmd_audit)
 
     runs = sub.add_parser("runs", help="show recent crawl runs")
     runs.add_argument("--source", help="only this source")

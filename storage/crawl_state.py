@@ -106,6 +106,12 @@ def claim_unprocessed(conn: psycopg.Connection, older_than: timedelta) -> list[d
     ).fetchall()  # type: ignore[return-value]
 
 
+def forget_pages(conn: psycopg.Connection, raw_key: str) -> int:
+    """Forget the remembered pages whose archived body is this object (lost or altered): the next crawl
+    fetches them again, unconditionally. Returns how many."""
+    return conn.execute("DELETE FROM crawl_pages WHERE raw_key = %s", (raw_key,)).rowcount
+
+
 def remembered_keys(conn: psycopg.Connection) -> set[str]:
     return {row["raw_key"] for row in conn.execute("SELECT raw_key FROM crawl_pages").fetchall()}  # type: ignore[index]
 

@@ -41,6 +41,8 @@ beat_schedule = {
     **beat_schedule_for(_settings.sources_file),
     # Pages whose task the broker lost are sent again (workers/reconcile.py).
     "reconcile": {"task": "newsarchive.reconcile", "schedule": 15 * 60.0},
+    # A random sample of the archive is read back and checked against its keys (workers/audit.py).
+    "audit": {"task": "newsarchive.audit", "schedule": 60 * 60.0},
     # New articles join their stories (the same event told by several outlets).
     "group-stories": {"task": "newsarchive.group_stories", "schedule": 10 * 60.0},
 }

@@ -11,6 +11,7 @@ from minio.error import S3Error
 
 from storage.records import archived_keys_between
 from workers import resources
+from workers.audit import audit
 from workers.celery_app import app
 from workers.crawl import run_crawl
 from workers.page_task import PageTask
@@ -117,6 +118,9 @@ def group_stories_task(days: float = 7.0) -> int:
     return regroup_recent(resources.pool(), days=days).changed
 
 
+AUDIT_SAMPLE = 200  # objects a beat's audit reads: the whole archive over many beats
+
+
 @app.task(name="newsarchive.reconcile")
 def reconcile_pages(older_than_minutes: float = 10, scan_archive: bool = False) -> int:
     """Queue again the archived pages that have neither a record nor a failure; returns how many."""
@@ -128,6 +132,13 @@ def reconcile_pages(older_than_minutes: float = 10, scan_archive: bool = False) 
         scan_archive=scan_archive,
     )
     return len(report.requeued)
+
+
+@app.task(name="newsarchive.audit")
+def audit_archive(sample: int | None = AUDIT_SAMPLE) -> dict[str, int]:
+    """Check a random sample of the raw objects behind records and remembered pages (workers/audit.py)."""
+    report = audit(resources.pool(), resources.raw_store(), sample=sample)
+    return {"checked": report.checked, "missing": len(report.missing), "altered": len(report.altered)}
 
 
 def send_normalize(page: Pending, content_type: str | None) -> None:
