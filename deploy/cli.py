@@ -25,7 +25,11 @@ if TYPE_CHECKING:
 def cmd_demo(args: argparse.Namespace) -> int:
     from deploy.demo import run_demo
 
-    summary = run_demo(workers=args.workers, keep=args.keep, timeout=args.timeout)
+    try:
+        summary = run_demo(workers=args.workers, keep=args.keep, timeout=args.timeout)
+    except KeyboardInterrupt:
+        print("\ninterrupted: everything the demo started is stopped, its data deleted", file=sys.stderr)
+        return 130
     return 0 if summary.failed == 0 and summary.normalized == summary.article_pages else 1
 
 

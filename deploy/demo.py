@@ -7,6 +7,8 @@ is served on loopback; a Celery worker runs as a child process; Scrapy crawls in
 from __future__ import annotations
 
 import os
+import shlex
+import signal
 import subprocess
 import sys
 import tempfile
@@ -123,6 +125,7 @@ def run_demo(workers: int = 2, keep: bool = False, timeout: float = 300.0) -> Su
         print(f"sample site at {site.base_url}: {len(sources)} outlets")
 
         log_path = Path(tempfile.gettempdir()) / "newsarchive-demo-worker.log"
+        env_path = Path(tempfile.gettempdir()) / f"newsarchive-demo-{os.getpid()}.env"
         worker = start_worker(settings, log_path, workers)
         try:
             stats = crawl(
@@ -132,6 +135,9 @@ def run_demo(workers: int = 2, keep: bool = False, timeout: float = 300.0) -> Su
                 overrides={"LOG_LEVEL": "WARNING", "LOG_INSTALL_ROOT_HANDLER": False, "NEWSARCHIVE_TRIGGER": "demo"},
                 on_start=lambda crawlers: _progress_every_second(crawlers),
             )
+            # Scrapy leaves its own SIGINT/SIGTERM handlers installed after the crawl: Ctrl-C would do
+            # nothing. From here on a signal unwinds the demo, and every service it started goes with it.
+            _interrupt_on_signals()
             summary.pages_fetched = _total(stats, "response_received_count")
             summary.article_pages = _total(stats, "item_scraped_count") + _total(stats, "item_dropped_count")
             summary.archived = _total(stats, "newsarchive/archived") + _total(stats, "newsarchive/already_archived")
@@ -142,31 +148,57 @@ def run_demo(workers: int = 2, keep: bool = False, timeout: float = 300.0) -> Su
                 print(f"  normalized {normalized}, failed {failed}, queued {depth}", flush=True)
 
             wait_for_queue(settings, worker, report, timeout)
+            normalized, failed = count_since(settings, since)
+            summary.normalized = normalized
+            summary.failed = failed + _total(stats, "newsarchive/archive_failed")
+            summary.seconds = time.monotonic() - started
+            _print_summary(settings, summary, log_path)
+            if keep:
+                _write_env_file(env_path, settings)
+                print(
+                    f"\nservices and a worker kept running. In another shell:\n  set -a; . {env_path}; set +a"
+                    "\n  newsarchive status\nCtrl-C (or SIGTERM) stops them and deletes their data.",
+                    flush=True,
+                )
+                _sleep_forever()
         finally:
             stop_worker(worker)
-        normalized, failed = count_since(settings, since)
-        summary.normalized = normalized
-        summary.failed = failed + _total(stats, "newsarchive/archive_failed")
-        summary.seconds = time.monotonic() - started
-
-        print()
-        print("Summary")
-        print(f"  pages fetched   {summary.pages_fetched}")
-        print(f"  article pages   {summary.article_pages}")
-        print(f"  archived        {summary.archived}   (s3://{settings.s3_bucket}/raw/…)")
-        print(f"  normalized      {summary.normalized}")
-        print(f"  failed          {summary.failed}")
-        print(f"  took            {summary.seconds:.1f} s")
-        print()
-        print("Look at the records:")
-        print(f'  psql "$DATABASE_URL" -c "{LOOK_QUERY}"')
-        print_records(settings)
-        if summary.failed:
-            print(f"failures: SELECT url, stage, reason FROM failures;  worker log: {log_path}")
-        if keep:
-            print(f"\nservices kept running; DATABASE_URL={redact_url(settings.database_url)}\nCtrl-C to stop.")
-            _sleep_forever()
+            env_path.unlink(missing_ok=True)
     return summary
+
+
+def _print_summary(settings: Settings, summary: Summary, log_path: Path) -> None:
+    print()
+    print("Summary")
+    print(f"  pages fetched   {summary.pages_fetched}")
+    print(f"  article pages   {summary.article_pages}")
+    print(f"  archived        {summary.archived}   (s3://{settings.s3_bucket}/raw/…)")
+    print(f"  normalized      {summary.normalized}")
+    print(f"  failed          {summary.failed}")
+    print(f"  took            {summary.seconds:.1f} s")
+    print()
+    print("Look at the records:")
+    print(f'  psql "$DATABASE_URL" -c "{LOOK_QUERY}"')
+    print_records(settings)
+    if summary.failed:
+        print(f"failures: SELECT url, stage, reason FROM failures;  worker log: {log_path}")
+
+
+def _write_env_file(path: Path, settings: Settings) -> None:
+    """Every setting of the running instance, S3 keys included, for `. FILE` in another shell; readable by
+    this user only (it holds the secrets), deleted when the demo stops."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as out:
+        for name, value in settings.to_env().items():
+            out.write(f"{name}={shlex.quote(value)}\n")
+
+
+def _interrupt_on_signals() -> None:
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt(signal.Signals(signum).name)
+
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def _total(stats: dict[str, dict[str, Any]], key: str) -> int:
@@ -189,8 +221,5 @@ def _progress_every_second(crawlers: list[Any]) -> None:
 
 
 def _sleep_forever() -> None:
-    try:
-        while True:
-            time.sleep(3600)
-    except KeyboardInterrupt:
-        pass
+    while True:  # until a signal raises KeyboardInterrupt, which stops everything the demo started
+        time.sleep(3600)
