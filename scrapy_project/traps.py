@@ -8,8 +8,9 @@ yields; article links are never judged here (the revisit policy decides about th
 - `repeat`: a path segment repeats (`/a/b/a/b/a/`): relative links that pile up;
 - `query`: one path has already been asked with too many different queries (sorts, filters), its page
   number aside;
-- `barren`: it comes from a listing page that, like the pages before it in its chain, gave no article
-  link not already seen in this run (endless or looping pagination).
+- `barren`: it comes from a listing page that, like the pages before it in its chain, gave no new article
+  link: none not already seen in this run or remembered from an earlier one (endless or looping pagination;
+  on a re-crawl, the archive's older pages).
 A trap stops that branch: the request is dropped, counted (`newsarchive/trapped`, per kind under
 `newsarchive/trap/<kind>`, summed into `crawl_runs.pages_trapped`) and logged once per kind and host.
 The depth, page and time budgets of a run are Scrapy's own DEPTH_LIMIT and CLOSESPIDER_* (run.py).
@@ -26,11 +27,17 @@ from datetime import UTC, date, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
+import psycopg
 from scrapy import Request, Spider
 from scrapy.crawler import Crawler
+from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
+from scrapy.utils.defer import maybe_deferred_to_future
+from twisted.internet.threads import deferToThread
 
 from scrapy_project.spiders.news import ARTICLE
+from scrapy_project.state import CrawlContext
+from storage.crawl_state import remembered_urls
 
 log = logging.getLogger(__name__)
 
@@ -104,6 +111,11 @@ class TrapMiddleware:
         async for item in result:
             if judge.passes(item):
                 yield item
+        if judge.held and judge.fresh:
+            # Links remembered from earlier runs are not new either: a re-crawl reads the first listing pages
+            # and stops where they give nothing new, instead of walking the whole archive again.
+            remembered = await maybe_deferred_to_future(deferToThread(self._remembered, judge.fresh))
+            judge.fresh = [url for url in judge.fresh if url not in remembered]
         for request in judge.listing_links():
             yield request
 
@@ -113,6 +125,16 @@ class TrapMiddleware:
         judge = _Judgement(self, response, spider)
         yield from (item for item in result if judge.passes(item))
         yield from judge.listing_links()
+
+    def _remembered(self, urls: list[str]) -> set[str]:
+        """Of these article URLs, those the crawl state remembers; none without a database (or while it is
+        away: then every link counts as new, which only walks further)."""
+        try:
+            context = CrawlContext.of(self.crawler)
+            with context.pool.connection() as conn:
+                return remembered_urls(conn, urls)
+        except (NotConfigured, psycopg.Error):
+            return set()
 
     def _trap(self, url: str, rules: TrapRules, today: date, barren: int) -> str | None:
         if dated_outside(url, today, rules.listing_days):
@@ -151,7 +173,7 @@ class _Judgement:
         self.rules = TrapRules.for_source(getattr(getattr(spider, "source", None), "extra", {}) or {})
         self.is_listing = not response.meta.get(ARTICLE) and "html" in _content_type(response)
         self.parent_barren = response.meta.get(BARREN, 0)
-        self.new_articles = 0
+        self.fresh: list[str] = []  # article links not seen before in this run
         self.held: list[Request] = []
 
     def passes(self, item: Any) -> bool:
@@ -160,7 +182,7 @@ class _Judgement:
         if item.meta.get(ARTICLE):
             if item.url not in self.middleware.seen_articles:
                 self.middleware.seen_articles.add(item.url)
-                self.new_articles += 1
+                self.fresh.append(item.url)
             return True
         if not self.is_listing:
             return True
@@ -168,7 +190,7 @@ class _Judgement:
         return False
 
     def listing_links(self) -> Iterable[Request]:
-        barren = 0 if self.new_articles else self.parent_barren + 1
+        barren = 0 if self.fresh else self.parent_barren + 1
         today = datetime.now(UTC).date()
         for request in self.held:
             kind = self.middleware._trap(request.url, self.rules, today, barren)

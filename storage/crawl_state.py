@@ -112,6 +112,12 @@ def forget_pages(conn: psycopg.Connection, raw_key: str) -> int:
     return conn.execute("DELETE FROM crawl_pages WHERE raw_key = %s", (raw_key,)).rowcount
 
 
+def remembered_urls(conn: psycopg.Connection, urls: list[str]) -> set[str]:
+    """Those of `urls` the crawl state remembers (fetched by an earlier run)."""
+    rows = conn.execute("SELECT url FROM crawl_pages WHERE url = ANY(%s)", (urls,)).fetchall()
+    return {row_value(row, "url") for row in rows}
+
+
 def remembered_keys(conn: psycopg.Connection) -> set[str]:
     return {row["raw_key"] for row in conn.execute("SELECT raw_key FROM crawl_pages").fetchall()}  # type: ignore[index]
 
