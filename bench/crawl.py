@@ -11,7 +11,9 @@ measures the crawler, not the archive. Two frontiers:
 - redis: the shared frontier of `crawl --processes N` (scrapy-redis), here with one process.
 
 Prints pages/s, the crawler process's peak RSS (sampled every 0.2 s) and, for the redis frontier,
-Redis's peak memory (the frontier itself). It reports, it does not judge.
+Redis's peak memory (the frontier itself). Then, on the trap site of tests/crawl (an endless calendar,
+endless pagination, session ids, query variants, repeating path segments), how many requests a crawl with
+default settings spends per article it stores. It reports, it does not judge.
 """
 
 from __future__ import annotations
@@ -99,10 +101,33 @@ def run_one(settings: Settings, size: int, mode: str) -> dict[str, float]:
         redis.close()
 
 
+def trap_site_figures() -> None:
+    """Requests per stored article on a site full of traps (default settings, pipelines off)."""
+    import tempfile
+
+    from tests.crawl.trap_site import ARTICLE_PATTERN, ARTICLES, serving_trap_site
+    from tests.helpers import crawl_in_child, local_source, write_sources
+
+    with tempfile.TemporaryDirectory() as scratch, serving_trap_site() as site:
+        sources_file = Path(scratch) / "sources.toml"
+        write_sources(sources_file, [local_source(site.base_url, name="traps", article_pattern=ARTICLE_PATTERN)])
+        started = time.monotonic()
+        stats = crawl_in_child(sources_file, {"ITEM_PIPELINES": {}, "DATABASE_URL": ""})["traps"]
+        seconds = time.monotonic() - started
+    stored = int(stats.get("item_scraped_count", 0))
+    kinds = ", ".join(
+        f"{k.rsplit('/', 1)[-1]} {v}" for k, v in sorted(stats.items()) if k.startswith("newsarchive/trap/")
+    )
+    print(f"\ntrap site ({ARTICLES} articles): {len(site.log)} requests, {stored} articles stored,"
+          f" {len(site.log) / max(1, stored):.2f} requests per stored article, ended by itself in {seconds:.1f} s"
+          f" ({stats.get('finish_reason')}); trap links not followed: {kinds}")  # fmt: skip
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", default="1000,10000,50000")
     parser.add_argument("--modes", default="memory,redis")
+    parser.add_argument("--traps-only", action="store_true", help="only the trap-site figure")
     parser.add_argument("--child")
     parser.add_argument("--run-id", type=int, default=0)
     args = parser.parse_args()
@@ -110,6 +135,9 @@ def main() -> None:
         child_crawl(args.child, args.run_id)
         return
 
+    if args.traps_only:
+        trap_site_figures()
+        return
     mib = 1024 * 1024
     with local_services(Settings.from_env()) as settings:
         apply_migrations(settings.database_url)
@@ -123,6 +151,7 @@ def main() -> None:
                 print(f"{mode:<8} {r['items']:>8} {r['responses']:>9} {r['seconds']:>8.1f}"
                       f" {r['responses'] / r['seconds']:>8.0f} {r['peak_rss'] / mib:>13.0f} MiB {frontier:>18}",
                       flush=True)  # fmt: skip
+    trap_site_figures()
 
 
 if __name__ == "__main__":
