@@ -46,6 +46,8 @@ BUDGET_KEYS = {"max_depth": ("DEPTH_LIMIT", 1), "max_pages": ("CLOSESPIDER_PAGEC
                "max_minutes": ("CLOSESPIDER_TIMEOUT", 60)}  # fmt: skip
 
 
+STARTUP_LOGGERS = ("scrapy.utils.log", "scrapy.addons", "scrapy.middleware", "scrapy.crawler", "scrapy.statscollectors")
+
 # Above "cmdline" (40): CrawlerProcess.crawl() merges its own settings into the crawler's at equal priority.
 SOURCE_PRIORITY = 50
 
@@ -72,6 +74,12 @@ def crawl(
     # The CLI has set up logging already: a second root handler would print every line twice.
     settings.set("LOG_INSTALL_ROOT_HANDLER", not logging.getLogger().handlers, priority="cmdline")
     process = CrawlerProcess(settings)
+    # Scrapy's start-up report (versions, every enabled component, overridden settings) and its closing stats
+    # dump are a hundred lines at INFO; the command prints its own summary. DEBUG still shows them all.
+    # (After CrawlerProcess: its logging set-up resets the levels of Scrapy's loggers.)
+    if settings.get("LOG_LEVEL") != "DEBUG":
+        for name in STARTUP_LOGGERS:
+            logging.getLogger(name).setLevel(logging.WARNING)
     crawlers: dict[str, Crawler] = {}
     for source in sources:
         crawler = process.create_crawler(NewsSpider)
