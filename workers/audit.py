@@ -21,7 +21,7 @@ from psycopg_pool import ConnectionPool
 from storage.crawl_state import forget_pages
 from storage.rawstore import MissingObject, RawStore
 from storage.records import record_failure
-from workers.reconcile import STORAGE_ERRORS
+from workers.reconcile import STORAGE_ERRORS, storage_failed
 
 log = logging.getLogger(__name__)
 
@@ -58,9 +58,7 @@ def audit(pool: ConnectionPool, store: RawStore, sample: int | None = None) -> A
         try:
             problem = _check(store, key)
         except STORAGE_ERRORS as exc:
-            message = f"object store failed reading {key}: {type(exc).__name__}: {exc}"
-            log.error("audit: %s", message)
-            report.storage_errors.append(message)
+            storage_failed(report, f"reading {key}", exc)
             break  # the next object would fail the same way
         report.checked += 1
         if problem is None:

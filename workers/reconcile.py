@@ -18,6 +18,7 @@ import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Protocol
 
 import urllib3.exceptions
 from minio.error import S3Error
@@ -41,6 +42,10 @@ class Pending:
 
 
 STORAGE_ERRORS: tuple[type[Exception], ...] = (S3Error, urllib3.exceptions.HTTPError, OSError)
+
+
+class StorageReport(Protocol):
+    storage_errors: list[str]
 
 
 @dataclass
@@ -69,7 +74,7 @@ def reconcile(
         try:
             report.adopted = adopt_unremembered(pool, store)
         except STORAGE_ERRORS as exc:
-            _storage_failed(report, "scanning the archive", exc)
+            storage_failed(report, "scanning the archive", exc)
     with pool.connection() as conn:
         rows = claim_unprocessed(conn, older_than)
     for row in rows:
@@ -79,7 +84,7 @@ def reconcile(
             log.error("reconcile: raw object %s of %s is missing", row["raw_key"], row["url"])
             continue
         except STORAGE_ERRORS as exc:
-            _storage_failed(report, f"reading {row['raw_key']} of {row['url']}", exc)
+            storage_failed(report, f"reading {row['raw_key']} of {row['url']}", exc)
             break  # the next object would fail the same way
         fetched = datetime.fromisoformat(facts.fetched_at)
         page = Pending(facts.final_url, row["raw_key"], facts.source or row["source"], fetched)
@@ -90,9 +95,10 @@ def reconcile(
     return report
 
 
-def _storage_failed(report: ReconcileReport, doing: str, exc: Exception) -> None:
+def storage_failed(report: StorageReport, doing: str, exc: Exception) -> None:
+    """Log an object-store failure and add it to the report's storage_errors (reconcile, audit)."""
     message = f"object store failed {doing}: {type(exc).__name__}: {exc}"
-    log.error("reconcile: %s", message)
+    log.error("%s", message)
     report.storage_errors.append(message)
 
 

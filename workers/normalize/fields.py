@@ -195,7 +195,7 @@ def _declared_date(ctx: Context, ld_key: str, meta_keys: tuple[str, ...], zone: 
             break
     if found is None:
         found = _microdata_date(ctx, ctx.root, ld_key, zone)
-    if found is None and re.search(f"itemprop=[\"']?{ld_key}", ctx.html) and (whole := _whole_page(ctx)) is not None:
+    if found is None and re.search(f"itemprop=[\"']?{ld_key}", ctx.html) and (whole := ctx.full) is not None:
         # The microdata sits in a block the boilerplate step dropped (a page builder's "widget")
         found = _microdata_date(ctx, whole, ld_key, zone)
     if found is None:
@@ -231,11 +231,6 @@ def _microdata_date(ctx: Context, tree: etree._Element, key: str, zone: tzinfo) 
                 ctx.used.append(element)
             return value, f"microdata:{key}"
     return None
-
-
-def _whole_page(ctx: Context) -> etree._Element | None:
-    """The page as fetched, boilerplate included, for the last-resort looks."""
-    return ctx.full
 
 
 def _own_item(element: etree._Element) -> bool:
@@ -483,7 +478,7 @@ WHOLE_PAGE_DATES = (
 def _printed_on_whole_page(ctx: Context, zone: tzinfo) -> Found | None:
     """The last resort: printed dates anywhere on the page as fetched, blocks dropped as boilerplate
     included (a blog's date header, a widget-built byline), nearest the headline first."""
-    whole = _whole_page(ctx)
+    whole = ctx.full
     if whole is None:
         return None
     texts: list[ShortText] = []

@@ -32,7 +32,14 @@ from workers.normalize.decode import check_size_and_type, decode_html, gunzip_if
 from workers.normalize.markup import read_markup
 from workers.normalize.record import ArticleRecord, Image, NormalizeError
 from workers.normalize.rules import SiteRules
-from workers.normalize.scope import article_scope, drop_boilerplate, prose_length, remove, unwrap_layout_tables
+from workers.normalize.scope import (
+    article_scope,
+    drop_boilerplate,
+    non_space_length,
+    prose_length,
+    remove,
+    unwrap_layout_tables,
+)
 from workers.normalize.text import clean_line, clean_text, cyrillic_share, element_text
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -111,7 +118,7 @@ def _extract(
     if not _WORD.search(text):
         # Whatever removed the text (a suspect block the guard let go, a site rule, a used element), a page
         # where the plain extractor finds a body is not rejected: it reads the page as it came.
-        recovered = clean_text(_trafilatura_text(_parse(html), url, fast=False, favor_recall=True))
+        recovered = clean_text(_trafilatura_text(full, url, fast=False, favor_recall=True))
         if _has_prose(recovered):  # a page of menus gives words too, but no sentences: not an article
             text, body_via = recovered, "trafilatura:unpruned"
     provenance["text"] = body_via
@@ -237,8 +244,7 @@ def _body(root: etree._Element, url: str, rule: fields.RuleVersion | None) -> tu
     # elsewhere the two agree while the cascade costs half again the time. trafilatura works on its own copy
     # of a tree it is given, so both passes can share this one.
     text = _trafilatura_text(root, url, fast=True)
-    kept = sum(len(word) for word in text.split())
-    if kept < max(FAST_MIN_CHARS, FAST_MIN_SHARE * prose_length(root)):
+    if non_space_length(text) < max(FAST_MIN_CHARS, FAST_MIN_SHARE * prose_length(root)):
         text = _trafilatura_text(root, url, fast=False)
         return clean_text(text), "trafilatura:cascade"
     return clean_text(text), "trafilatura"
