@@ -60,14 +60,19 @@ class NewsSpider(scrapy.Spider):
         # middleware fetches it before the first request to a host, and its Sitemap lines come back
         # through the robots_parsed signal.
         for url in self.source.start_urls:
-            yield self.request(url, article=self.source.is_article(canonical(url, self.source.drop_params)))
+            clean = canonical(url, self.source.drop_params)
+            yield self._request(clean, article=self.source.is_article(clean))
 
     def request(self, url: str, article: bool = False) -> scrapy.Request:
+        return self._request(canonical(url, self.source.drop_params), article)
+
+    def _request(self, clean_url: str, article: bool = False) -> scrapy.Request:
+        """A request for a URL already canonical (the callers that judged it had to clean it first)."""
         meta: dict[str, Any] = {ARTICLE: article}
         if "delay" in self.source.extra:  # the source's delay is a floor AutoThrottle must not lower
             meta["autothrottle_dont_adjust_delay"] = True
         return scrapy.Request(
-            canonical(url, self.source.drop_params),
+            clean_url,
             callback=self.parse,
             errback=self.fetch_failed if article else None,
             meta=meta,
@@ -137,9 +142,9 @@ class NewsSpider(scrapy.Spider):
         # until its tracking parameters are gone, and would be fetched as a listing, unremembered.
         url = canonical(entry.url, self.source.drop_params)
         if self.source.is_article(url, listed_as_news=entry.is_news):
-            yield self.request(url, article=True)
+            yield self._request(url, article=True)
         elif self.source.follows(url):
-            yield self.request(url)
+            yield self._request(url)
 
     def page_item(self, response: Response) -> FetchedPage:
         redirects = response.meta.get("redirect_urls") or [response.url]
