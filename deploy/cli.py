@@ -212,7 +212,7 @@ def cmd_status(args: argparse.Namespace) -> int:
             f" {run['pages_seen']} seen, {run['pages_new']} new, {run['pages_changed']} changed,"
             f" {run['pages_unchanged']} unchanged, {run['pages_failed']} failed, {run['pages_trapped']} trap links"
         )
-    print(f"failures in the last {FAILURE_HOURS} h: {sum(f['pages'] for f in status.failures)}")
+    print(f"failures in the last {FAILURE_HOURS} h: {status.failures_total}")
     for failure in status.failures:
         print(f"  {failure['pages']:>5}  {failure['stage']:<9} {failure['reason']}")
     return 0

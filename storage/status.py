@@ -21,7 +21,8 @@ class Status:
     records_per_minute: float = 0.0
     records_last_hour: int = 0
     running: list[dict[str, Any]] = field(default_factory=list)
-    failures: list[dict[str, Any]] = field(default_factory=list)  # by stage and reason, last 24 h
+    failures: list[dict[str, Any]] = field(default_factory=list)  # the 10 largest (stage, reason), last 24 h
+    failures_total: int = 0  # every failure of the last 24 h, not only those 10 groups
 
 
 def read_status(conn: psycopg.Connection) -> Status:
@@ -43,12 +44,15 @@ def read_status(conn: psycopg.Connection) -> Status:
             FROM crawl_runs r JOIN sources s ON s.id = r.source_id
             WHERE r.status = 'running' ORDER BY r.started_at"""
     ).fetchall()
+    since = {"hours": timedelta(hours=FAILURE_HOURS)}
     status.failures = conn.execute(  # type: ignore[assignment]
         """SELECT f.stage, left(f.reason, 90) AS reason, count(*) AS pages, max(f.created_at) AS last
            FROM failures f WHERE f.created_at > now() - %(hours)s
            GROUP BY 1, 2 ORDER BY pages DESC, last DESC LIMIT 10""",
-        {"hours": timedelta(hours=FAILURE_HOURS)},
+        since,
     ).fetchall()
+    row = conn.execute("SELECT count(*) AS n FROM failures WHERE created_at > now() - %(hours)s", since).fetchone()
+    status.failures_total = int(row["n"]) if row else 0  # type: ignore[index,call-overload]
     return status
 
 
