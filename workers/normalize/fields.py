@@ -159,7 +159,7 @@ def published(ctx: Context) -> Found | None:
     zone = _local_zone(ctx)
     declared = _declared_date(ctx, "datePublished", PUBLISHED_META, zone)
     if declared is not None:
-        return _checked_against_url(ctx, declared, zone)
+        return _checked_against_url(ctx, _republished(ctx, declared, zone) or declared, zone)
     printed = _printed_date(ctx, False, zone)
     if printed is not None:
         return _checked_against_url(ctx, printed, zone)
@@ -177,6 +177,27 @@ def modified(ctx: Context) -> Found | None:
             return value, ctx.rule_via("modified")
     zone = _local_zone(ctx)
     return _declared_date(ctx, "dateModified", MODIFIED_META, zone) or _printed_date(ctx, True, zone)
+
+
+def _republished(ctx: Context, declared: Found, zone: tzinfo) -> Found | None:
+    """A republished article: the page prints, as its date, the day it declares as modified, and never
+    prints the first publication it declares. Readers (and archives citing the page) know it by the
+    printed day; the declared first day stays in the markup only."""
+    printed = _printed_date(ctx, False, zone)
+    if printed is None:
+        return None
+    element = ctx.used.pop()  # the printed element stays in the body unless it is the answer
+    day = printed[0].date()
+    first_day = declared[0].date()
+    if abs((day - first_day).days) <= 1:  # a zone apart, not a republication
+        return None
+    if any(c.found[0].date() == first_day for c in _scope_candidates(ctx, zone)):
+        return None
+    modified_declared = _declared_date(ctx, "dateModified", MODIFIED_META, zone)
+    if modified_declared is None or modified_declared[0].date() != day:
+        return None
+    ctx.used.append(element)
+    return printed[0], f"{printed[1]} (republished: declared {declared[1]} not shown)"
 
 
 def _declared_date(ctx: Context, ld_key: str, meta_keys: tuple[str, ...], zone: tzinfo) -> Found | None:
@@ -386,12 +407,27 @@ def _printed_candidates(ctx: Context, zone: tzinfo, texts: list[ShortText]) -> l
                     full = True
         if found is None or NOT_PUBLICATION.search(text) or _links_elsewhere(element, own_path):
             continue
-        labelled_modified = bool(MODIFIED_LABEL.match(text)) or _labelled_around(element, short)
+        words = class_words(element).split()
+        if HIDDEN_CLASS.intersection(words) or "display:none" in element.get("style", "").replace(" ", ""):
+            continue  # a snippet for search engines, not what the page shows
+        labelled_modified = (
+            bool(MODIFIED_LABEL.match(text)) or _labelled_around(element, short) or _hatom_updated(element)
+        )
         distance = index - heading if index >= heading else (heading - index) * 1.5
         tier = 0 if dated and full else 1 if full else 2
         found_list.append(_Printed((tier, distance), found, element, labelled_modified))
         settled = settled or (tier == 0 and not labelled_modified)
     return found_list
+
+
+def _hatom_updated(element: etree._Element) -> bool:
+    """hAtom's class for the modified time (`<span class="updated">`), on the date or the element holding it;
+    WordPress themes write "published updated" on a time that is both."""
+    for node in element.iter():
+        words = class_words(node).split()
+        if "updated" in words and "published" not in words:
+            return True
+    return False
 
 
 def _labelled_around(element: etree._Element, short: dict[etree._Element, str]) -> bool:
@@ -409,6 +445,9 @@ def _labelled_around(element: etree._Element, short: dict[etree._Element, str]) 
 
 
 _DIGIT = re.compile(r"\d")
+HIDDEN_CLASS = frozenset(
+    ("hidden", "rich-snippet-hidden", "sr-only", "screen-reader-text", "visually-hidden", "visuallyhidden", "d-none")
+)
 _WORDS = re.compile(r"[^\W\d_]{2,}")
 # A short paragraph that opens with a date ("Dec 26, 2025 • 12 min read", "17.01.2026 | Город") is a date line.
 _STARTS_WITH_DATE = re.compile(r"^\W*(?:\d{1,4}[./-]\d|\d{1,2}\.?\s+[^\W\d_]{3}|[^\W\d_]{3,10}\.?\s+\d{1,2}\b)")
