@@ -40,6 +40,7 @@ from workers.normalize.scope import (
     remove,
     unwrap_layout_tables,
 )
+from workers.normalize.tail import trim_tail
 from workers.normalize.text import clean_line, clean_text, cyrillic_share, element_text
 
 DEFAULT_MAX_BYTES = 10 * 1024 * 1024
@@ -123,6 +124,7 @@ def _extract(
             text, body_via = recovered, "trafilatura:unpruned"
     provenance["text"] = body_via
     text = _strip_non_body_lines(text, title if isinstance(title, str) else None, list(credits), section)
+    text = trim_tail(text, list(authors))
     dateline, text = split_dateline(text)
     agency, text = split_signature(text)
     if dateline:
