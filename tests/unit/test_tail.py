@@ -39,3 +39,12 @@ def test_a_last_line_naming_someone_else_stays() -> None:
     text = f"{ARTICLE}\nСергей Аксенов"
     assert trim_tail(text, ["Мария Кочнева"]) == text
     assert trim_tail(text, []) == text
+
+
+def test_a_line_that_is_only_a_date_stamp_is_furniture() -> None:
+    from workers.normalize.dates import is_date_line
+
+    for line in ("Stand: 03.08.2020 13:14 Uhr", "Updated: January 2, 2025, 9:06am CST", "17 января 2026, 14:05"):
+        assert is_date_line(line), line
+    for line in ("On 12 March 2020 the court ruled.", "| 1/1/2013 | +13.1% |", "2025-12-19:", "12.8.2020 Sven Bauduin"):
+        assert not is_date_line(line), line

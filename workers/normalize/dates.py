@@ -170,6 +170,27 @@ def _rfc2822(value: str) -> datetime | None:
         return None
 
 
+# Words that may stand beside a date on a line of its own: labels, "Uhr", "в", zone names.
+DATE_LINE_WORDS = re.compile(
+    r"(?i)^(?:stand|updated|last updated|published|posted|on|am|um|uhr|at|le|el|il|опубликовано|обновлено|"
+    r"изменено|дата публикации|в|г|года|msk|мск|gmt|utc|cet|cest|est|edt|pst|pdt|cst|bst|veröffentlicht|"
+    r"aktualisiert|zuletzt|mis|à|jour|publié)$"
+)
+
+
+def is_date_line(line: str) -> bool:
+    """A line that is only a date stamp ("Stand: 03.08.2020 13:14 Uhr", "17 января 2026, 14:05"), with at
+    most a label: the page's dateline furniture, never a sentence of the article."""
+    if len(line) > 60 or any(bar in line for bar in "|│") or line.rstrip().endswith(":"):
+        return False  # a table row, or a heading over the entries of a changelog
+    for pattern in PATTERNS.values():
+        match = pattern.search(line)
+        if match:
+            rest = re.findall(r"[^\W\d_]+", line[: match.start()] + " " + line[match.end() :])
+            return all(DATE_LINE_WORDS.match(word) for word in rest)
+    return False
+
+
 def parse_date_text(text: str, *, zone: tzinfo, now: datetime | None, fallback: bool = True) -> FoundDate | None:
     """The first date printed in `text`. `now` (the fetch time) anchors relative forms; without it,
     relative forms are not read."""

@@ -27,7 +27,7 @@ from scrapy_project.urls import canonical, same_site
 from workers.normalize import fields, rubric
 from workers.normalize.attribution import cited_sources, split_dateline, split_signature
 from workers.normalize.credits import credit_from_text, images_in_scope
-from workers.normalize.dates import MOSCOW, UTC, zone_named
+from workers.normalize.dates import MOSCOW, UTC, is_date_line, zone_named
 from workers.normalize.decode import check_size_and_type, decode_html, gunzip_if_compressed
 from workers.normalize.markup import read_markup
 from workers.normalize.record import ArticleRecord, Image, NormalizeError
@@ -293,7 +293,7 @@ def _strip_non_body_lines(text: str, title: str | None, credits: list[str], rubr
         credit, rest = credit_from_text(line)
         if credit and not rest and len(line) <= 120:
             continue
-        if line == rubric or line in credits:
+        if line == rubric or line in credits or is_date_line(line):
             continue
         kept.append(line)
     return "\n".join(kept)
