@@ -116,3 +116,24 @@ def test_a_row_of_topic_links_above_the_article_is_not_its_first_line() -> None:
     )
     text = text_of(page(f"{topics}</div><article>{body()}</article>"))
     assert text.startswith(PARAGRAPHS[0])
+
+
+def test_headings_and_lists_of_an_article_in_plain_divs_are_kept() -> None:
+    """A page with no <article>, <main> or known body class: trafilatura alone falls back to loose
+    paragraphs and drops the article's headings and lists; the container that holds the prose is named."""
+    prose = "<p>" + "The accounting software we compared keeps every invoice in order for freelancers. " * 3 + "</p>"
+    html = (
+        "<html><body><div class='nav'><a href='/'>Home</a> <a href='/blog'>Blog</a></div>"
+        "<div class='rich'><p>Short opening line of the post.</p>"
+        + prose
+        + "<h2>1. QuickBooks</h2>"
+        + prose
+        + "<ul><li>Invoicing customization for your brand</li><li>Expense tracking on the go</li></ul>"
+        + prose
+        + "</div><div class='footer'><p>Copyright 2025 Example Inc. All rights reserved.</p></div>"
+        "</body></html>"
+    )
+    record = normalize_page(html.encode(), url="https://example.com/blog/accounting-software")
+    assert "1. QuickBooks" in record.text
+    assert "Invoicing customization for your brand" in record.text
+    assert "All rights reserved" not in record.text

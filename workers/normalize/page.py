@@ -38,6 +38,7 @@ from workers.normalize.scope import (
     non_space_length,
     prose_length,
     remove,
+    text_container,
     unwrap_layout_tables,
 )
 from workers.normalize.tail import trim_tail
@@ -245,11 +246,21 @@ def _body(root: etree._Element, url: str, rule: fields.RuleVersion | None) -> tu
     # mode kept little of the page's prose: on real pages that is where it cuts the article short, and
     # elsewhere the two agree while the cascade costs half again the time. trafilatura works on its own copy
     # of a tree it is given, so both passes can share this one.
+    _mark_text_container(root)
     text = _trafilatura_text(root, url, fast=True)
     if non_space_length(text) < max(FAST_MIN_CHARS, FAST_MIN_SHARE * prose_length(root)):
         text = _trafilatura_text(root, url, fast=False)
         return clean_text(text), "trafilatura:cascade"
     return clean_text(text), "trafilatura"
+
+
+def _mark_text_container(root: etree._Element) -> None:
+    """trafilatura looks for the article in <article>, <main> and the usual body classes; on a page that has
+    none it falls back to collecting loose paragraphs, and the article's headings and lists are lost. The
+    element that holds most of the page's prose is named an <article> for it."""
+    container = text_container(root)
+    if container is not None and container.tag in ("div", "section"):
+        container.tag = "article"
 
 
 def _trafilatura_config() -> ConfigParser:

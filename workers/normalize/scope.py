@@ -251,6 +251,42 @@ def _holds_article(element: etree._Element) -> bool:
     return bool(element.xpath(".//h1 | .//*[@itemprop='articleBody'] | .//article"))
 
 
+# A paragraph shorter than this is a caption, a button or a date, not prose that says where the article is.
+CONTAINER_MIN_PARAGRAPH = 25
+# The container must hold this share of the page's paragraph text: a page builder's first section alone is
+# not the article.
+CONTAINER_MIN_SHARE = 0.8
+
+
+def text_container(root: etree._Element) -> etree._Element | None:
+    """The element whose paragraphs make up the article (as readability scores them: a paragraph's length
+    counts for its parent, half for its grandparent), widened until it holds most of the page's paragraph
+    text. None where the page already names its article (<article>, <main>) or where only <body> holds it."""
+    if root.find(".//article") is not None or root.find(".//main") is not None:
+        return None
+    lengths: dict[etree._Element, int] = {}
+    scores: dict[etree._Element, float] = {}
+    for paragraph in root.iter("p"):
+        length = len(paragraph.text_content().strip())
+        parent = paragraph.getparent()
+        if length < CONTAINER_MIN_PARAGRAPH or parent is None:
+            continue
+        lengths[paragraph] = length
+        scores[parent] = scores.get(parent, 0) + length
+        grand = parent.getparent()
+        if grand is not None:
+            scores[grand] = scores.get(grand, 0) + length / 2
+    if not scores:
+        return None
+    total = sum(lengths.values())
+    best: etree._Element | None = max(scores, key=scores.__getitem__)
+    while best is not None and best.tag not in ("body", "html"):
+        if sum(lengths.get(p, 0) for p in best.iter("p")) >= CONTAINER_MIN_SHARE * total:
+            return best
+        best = best.getparent()
+    return None
+
+
 def article_scope(root: etree._Element) -> etree._Element:
     """The smallest element that holds the headline and the text; the whole body when unsure."""
     for xpath in SCOPE_XPATHS:
