@@ -43,6 +43,7 @@ def normalize_archived(
     content_type: str | None = None,
     rules: SiteRules | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    content_encoding: str | None = None,
 ) -> Outcome:
     """Idempotent: the same message processed twice leaves one article row (or one failure row) and one
     views point. A page that cannot be normalized stays archived and gets a failures row."""
@@ -55,9 +56,8 @@ def normalize_archived(
         return Outcome("failed", url, str(exc))
     fetched = datetime.fromisoformat(fetched_at)
     try:
-        record = normalize_page(
-            body, url=url, content_type=content_type, fetched_at=fetched, rules=rules, max_bytes=max_bytes
-        )
+        record = normalize_page(body, url=url, content_type=content_type, fetched_at=fetched, rules=rules,
+                                max_bytes=max_bytes, content_encoding=content_encoding)  # fmt: skip
     except NormalizeError as exc:
         log.warning("normalize failed for %s (%s): %s", url, raw_key, exc.reason)
         with pool.connection() as conn:
@@ -99,6 +99,7 @@ def reprocess_archived(
         content_type=facts.header("Content-Type"),
         rules=rules_for(facts.source),
         max_bytes=max_bytes,
+        content_encoding=facts.header("Content-Encoding"),
     )
 
 

@@ -39,6 +39,7 @@ class Pending:
     raw_key: str
     source: str | None
     fetched_at: datetime
+    content_encoding: str | None = None  # codings the archived body still has (an imported page)
 
 
 STORAGE_ERRORS: tuple[type[Exception], ...] = (S3Error, urllib3.exceptions.HTTPError, OSError)
@@ -87,7 +88,8 @@ def reconcile(
             storage_failed(report, f"reading {row['raw_key']} of {row['url']}", exc)
             break  # the next object would fail the same way
         fetched = datetime.fromisoformat(facts.fetched_at)
-        page = Pending(facts.final_url, row["raw_key"], facts.source or row["source"], fetched)
+        page = Pending(facts.final_url, row["raw_key"], facts.source or row["source"], fetched,
+                       facts.header("Content-Encoding"))  # fmt: skip
         send(page, facts.header("Content-Type"))
         report.requeued.append(page)
     if rows:
