@@ -105,8 +105,8 @@ def storage_failed(report: StorageReport, doing: str, exc: Exception) -> None:
 
 
 def adopt_unremembered(pool: ConnectionPool, store: RawStore) -> int:
-    """Remember archived objects the crawler did not (their facts are complete); the URL's newer fetch,
-    if any, is kept."""
+    """Remember archived objects the crawler did not (their facts are complete), under every URL that
+    served them; the URL's newer fetch, if any, is kept."""
     adopted = 0
     with pool.connection() as conn:
         known = remembered_keys(conn)
@@ -114,17 +114,18 @@ def adopt_unremembered(pool: ConnectionPool, store: RawStore) -> int:
         if key in known:
             continue
         try:
-            facts = store.get_facts(key)
+            every = store.all_facts(key)
         except MissingObject:  # body without facts: the upload itself was cut short
             continue
         with pool.connection() as conn:
-            adopted += adopt_page(
-                conn,
-                url=facts.url,
-                source=facts.source,
-                raw_key=key,
-                etag=facts.header("ETag"),
-                last_modified=facts.header("Last-Modified"),
-                fetched_at=datetime.fromisoformat(facts.fetched_at),
-            )
+            for facts in every:
+                adopted += adopt_page(
+                    conn,
+                    url=facts.url,
+                    source=facts.source,
+                    raw_key=key,
+                    etag=facts.header("ETag"),
+                    last_modified=facts.header("Last-Modified"),
+                    fetched_at=datetime.fromisoformat(facts.fetched_at),
+                )
     return adopted

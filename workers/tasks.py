@@ -70,16 +70,18 @@ def normalize(
 
 @app.task(name="newsarchive.reprocess", **PAGE_TASK)
 def reprocess(raw_key: str) -> str:
-    """Normalize one archived page again, from the archive alone."""
+    """Normalize one archived page again, from the archive alone, for every URL that served it; the
+    outcomes, comma-separated (one for a page served by one URL)."""
     settings = resources.settings()
     rules = resources.site_rules()
-    return reprocess_archived(
+    outcomes = reprocess_archived(
         resources.raw_store(),
         resources.pool(),
         raw_key,
         rules_for=lambda source: rules.get(source or ""),
         max_bytes=settings.max_page_bytes,
-    ).status
+    )
+    return ", ".join(outcome.status for outcome in outcomes)
 
 
 @app.task(name="newsarchive.reprocess_article")
