@@ -16,6 +16,8 @@ nothing else: a content coding (gzip, br, deflate) stays as sent, with its heade
 undo (workers/normalize/decode.py), and the fetch facts say what was removed (`transfer_decoded`).
 Only what a crawl archives becomes a page: a 2xx response. A redirect gives the page it leads to its
 first URL (as a crawl remembers it); a 304 is skipped; any other status is a fetch failure, as in a crawl.
+A `revisit` record (a deduplicating crawler's "same payload as before") is counted and skipped: its
+payload is not in it.
 
 The source name travels in the response record as `WARC-Newsarchive-Source`, the URL first asked for
 (when a redirect led to the recorded one) as `WARC-Newsarchive-Requested-URI`, and a transfer coding
@@ -27,7 +29,7 @@ from __future__ import annotations
 import io
 import logging
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from http import HTTPStatus
 from typing import BinaryIO
@@ -59,10 +61,13 @@ class WarcResponse:
 
     facts: FetchFacts
     body: bytes
+    revisit: bool = False  # a `revisit` record: the fetch without its payload, which is elsewhere
 
     def skip_reason(self) -> str | None:
         """Why a crawl would not have archived this response (None: it would have)."""
         status, location = self.facts.status, self.facts.header("Location")
+        if self.revisit:
+            return "revisit record (no payload)"
         if 200 <= status < 300:
             return None
         if status == 304:
@@ -84,11 +89,11 @@ class Imported:
 @dataclass(frozen=True)
 class Skipped:
     facts: FetchFacts
-    reason: str  # "redirect", "not modified", or a fetch failure as a crawl words it ("HTTP 404")
+    reason: str  # "redirect", "not modified", a revisit, or a fetch failure as a crawl words it ("HTTP 404")
 
     @property
     def failed(self) -> bool:
-        return self.reason not in ("redirect", "not modified")
+        return self.reason.startswith("HTTP ")
 
 
 def export_warc(
@@ -156,11 +161,11 @@ def read_warc(stream: BinaryIO, source: str | None = None) -> Iterator[WarcRespo
     for record in ArchiveIterator(stream):
         if record.rec_type == "warcinfo":
             ours = _software(record).startswith(SOFTWARE)
-        if record.rec_type != "response" or record.http_headers is None:
+        if record.rec_type not in ("response", "revisit") or record.http_headers is None:
             continue
         response = _our_response(record, source) if ours else _foreign_response(record, source, redirected_from)
         if response is not None:
-            yield response
+            yield replace(response, revisit=record.rec_type == "revisit")
 
 
 def import_warc(store: RawStore, stream: BinaryIO, source: str | None = None) -> Iterator[Imported | Skipped]:

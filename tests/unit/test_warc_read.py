@@ -95,3 +95,15 @@ def test_our_own_export_has_its_wire_headers_restored() -> None:
     [page] = read_warc(warc(("http://a.test/1", "200 OK", headers, PAGE), software="newsarchive"))
     assert page.body == PAGE and page.facts.transfer_decoded is None
     assert page.facts.headers == {"Content-Type": [HTML[1]], "Transfer-Encoding": ["chunked"]}
+
+
+def test_a_revisit_record_is_skipped_as_such() -> None:
+    out = io.BytesIO()
+    writer = WARCWriter(out, gzip=True)
+    http = StatusAndHeaders("200 OK", [HTML], protocol="HTTP/1.1")
+    revisit = writer.create_revisit_record("http://a.test/again", digest="sha1:AAAA", refers_to_uri="http://a.test/1",
+                                           refers_to_date=DATE, http_headers=http)  # fmt: skip
+    writer.write_record(revisit)
+    out.seek(0)
+    [page] = read_warc(out)
+    assert page.revisit and page.skip_reason() == "revisit record (no payload)"
