@@ -382,7 +382,7 @@ def cmd_import_warc(args: argparse.Namespace) -> int:
                 counts.update(pages=1, new=item.created, new_url=item.new_url)
             else:
                 _record_skipped(conn, item)
-                skipped["HTTP error" if item.failed else item.reason] += 1
+                skipped[_ERROR if item.failed else item.reason] += 1
             conn.commit()
     print(_import_summary(counts, skipped))
     return 0
@@ -407,14 +407,15 @@ def _record_skipped(conn: psycopg.Connection, skipped: Skipped) -> None:
         record_failure(conn, url=skipped.facts.url, stage="fetch", reason=skipped.reason, source=skipped.facts.source)
 
 
+_ERROR = "error response(s), each a fetch failure"
+
+
 def _import_summary(counts: Counter[str], skipped: Counter[str]) -> str:
     line = f"imported {counts['pages']} page(s), {counts['new']} new to the archive"
     if counts["new_url"]:
         line += f", {counts['new_url']} new URL(s) of a body archived already"
     if skipped:
         line += "; skipped " + ", ".join(f"{n} {reason}" for reason, n in sorted(skipped.items()))
-        if skipped["HTTP error"]:
-            line += " (a fetch failure each)"
     return line + "; run `newsarchive reprocess` to make records"
 
 

@@ -191,7 +191,7 @@ def import_and_reprocess(settings: Settings, warc: Path, pages: int) -> None:
     out = cli(settings, "import-warc", str(warc), "--source", SOURCE)
     assert out.startswith(
         f"imported {pages} page(s), {pages - 1} new to the archive, 1 new URL(s) of a body archived already; "
-        "skipped 1 HTTP error, 1 redirect (a fetch failure each)"
+        "skipped 1 error response(s), each a fetch failure, 1 redirect; run `newsarchive reprocess` to make records"
     ), out
     summary = cli(settings, "reprocess")
     counts = f"{pages} changed, {pages} new version(s), 0 unchanged, 0 superseded, 0 failed"
@@ -245,7 +245,7 @@ def test_a_capture_http_warc_gives_the_records_of_a_crawl(
     # Importing again adds nothing, and re-processing changes nothing.
     before = snapshot(settings)
     again = cli(settings, "import-warc", str(warc), "--source", SOURCE)
-    assert again.startswith("imported 7 page(s), 0 new to the archive; skipped 1 HTTP error, 1 redirect")
+    assert again.startswith("imported 7 page(s), 0 new to the archive; skipped 1 error response(s), each a fetch")
     assert cli(settings, "reprocess") == "reprocess: 6/6 pages (7 URLs): " + UNCHANGED
     assert snapshot(settings) == before
 
