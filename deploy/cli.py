@@ -17,8 +17,10 @@ from deploy.settings import Settings
 from storage.crawl_state import COMPLETE_REASONS
 
 if TYPE_CHECKING:
+    from collections import Counter
     from collections.abc import Iterable
 
+    from storage.warc import Imported, Skipped
     from workers.normalize import SiteRules
 
 
@@ -356,34 +358,65 @@ def cmd_export_warc(args: argparse.Namespace) -> int:
     else:
         keys = store.iter_keys()
     with open(args.output, "wb") as out:
-        written = export_warc(store, keys, out)
+        written = export_warc(store, keys, out, source=args.source)
     print(f"wrote {written} page(s) to {args.output}")
     return 0
 
 
 def cmd_import_warc(args: argparse.Namespace) -> int:
-    from datetime import datetime as dt
+    from collections import Counter
 
-    from storage.crawl_state import adopt_page
     from storage.db import connect
     from storage.rawstore import RawStore
-    from storage.warc import import_warc
+    from storage.warc import Imported, import_warc
 
     settings = _require(Settings.from_env(), "S3_ENDPOINT", "DATABASE_URL")
     store = RawStore.from_settings(settings)
     store.ensure_bucket()
-    pages = new = 0
+    counts: Counter[str] = Counter()
+    skipped: Counter[str] = Counter()
     with open(args.file, "rb") as stream, connect(settings.database_url) as conn:
-        for page in import_warc(store, stream, source=args.source):
-            # Remembered like a crawled page, so `newsarchive reprocess` (or reconcile) picks it up.
-            adopt_page(conn, url=page.facts.url, source=page.facts.source, raw_key=page.raw_key,
-                       etag=page.facts.header("ETag"), last_modified=page.facts.header("Last-Modified"),
-                       fetched_at=dt.fromisoformat(page.facts.fetched_at))  # fmt: skip
+        for item in import_warc(store, stream, source=args.source):
+            if isinstance(item, Imported):
+                _remember_imported(conn, item)
+                counts.update(pages=1, new=item.created, new_url=item.new_url)
+            else:
+                _record_skipped(conn, item)
+                skipped[_ERROR if item.failed else item.reason] += 1
             conn.commit()
-            pages += 1
-            new += page.created
-    print(f"imported {pages} page(s), {new} new to the archive; run `newsarchive reprocess` to make records")
+    print(_import_summary(counts, skipped))
     return 0
+
+
+def _remember_imported(conn: psycopg.Connection, page: Imported) -> None:
+    """Remembered like a crawled page, so `newsarchive reprocess` (or reconcile) picks it up."""
+    from datetime import datetime as dt
+
+    from storage.crawl_state import adopt_page
+
+    adopt_page(conn, url=page.facts.url, source=page.facts.source, raw_key=page.raw_key,
+               etag=page.facts.header("ETag"), last_modified=page.facts.header("Last-Modified"),
+               fetched_at=dt.fromisoformat(page.facts.fetched_at))  # fmt: skip
+
+
+def _record_skipped(conn: psycopg.Connection, skipped: Skipped) -> None:
+    """An error response is a fetch failure, as when a crawl gets it; a redirect or a 304 is no failure."""
+    from storage.records import record_failure
+
+    if skipped.failed:
+        record_failure(conn, url=skipped.facts.url, stage="fetch", reason=skipped.reason, source=skipped.facts.source)
+
+
+_ERROR = "error response(s), each a fetch failure"
+
+
+def _import_summary(counts: Counter[str], skipped: Counter[str]) -> str:
+    line = f"imported {counts['pages']} page(s), {counts['new']} new to the archive"
+    if counts["new_url"]:
+        line += f", {counts['new_url']} new URL(s) of a body archived already"
+    if skipped:
+        line += "; skipped " + ", ".join(f"{n} {reason}" for reason, n in sorted(skipped.items()))
+    return line + "; run `newsarchive reprocess` to make records"
 
 
 def _timestamp(text: str) -> datetime:

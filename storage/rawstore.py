@@ -3,7 +3,11 @@
 A body is stored gzip-compressed under a key derived from the SHA-256 of the bytes the server sent,
 so the same body stored twice is one object. The facts of the fetch that first stored it (URL, final
 URL, status, response headers, time) sit beside it as JSON. The facts object is written last, so its
-presence means the pair is complete; storing again is then a no-op.
+presence means the pair is complete; storing again from the same URL is then a no-op.
+
+The same bytes served by another URL (a mirror, a site that moved, a syndicated copy) keep their own
+facts too, under `<sha256>.urls/<hash of the final URL>.fetch.json`, once per URL: every URL that served
+a body gets its record (re-processing and the WARC export read them all, see `all_facts`).
 """
 
 from __future__ import annotations
@@ -18,10 +22,15 @@ from datetime import datetime
 from typing import Protocol
 
 from minio import Minio
+from minio.datatypes import Object
 from minio.error import S3Error
 
 BODY_SUFFIX = ".html.gz"
 FACTS_SUFFIX = ".fetch.json"
+URLS_FOLDER = ".urls/"  # beside the body: the facts of the other URLs that served the same bytes
+# Metadata of a facts object: the hash of its final URL, so a second store of the same body can tell
+# from one stat whether it came from the same URL.
+_URL_METADATA = "final-url-sha256"
 
 
 def first_header(headers: dict[str, list[str]], name: str) -> str | None:
@@ -47,9 +56,19 @@ class FetchFacts:
     fetched_at: str  # ISO 8601 with offset
     headers: dict[str, list[str]] = field(default_factory=dict)
     source: str | None = None
+    # The transfer coding removed from the bytes as recorded, e.g. "chunked" for a WARC payload kept with
+    # its chunk markers (storage/warc.py); None when the body is the payload as it came (a crawl: Twisted
+    # undoes the transfer coding and drops the header). Content codings are never removed on import.
+    transfer_decoded: str | None = None
 
     def header(self, name: str) -> str | None:
         return first_header(self.headers, name)
+
+    def to_json(self) -> bytes:
+        doc = asdict(self)
+        if doc["transfer_decoded"] is None:  # facts without it read as before
+            del doc["transfer_decoded"]
+        return json.dumps(doc, ensure_ascii=False).encode("utf-8")
 
 
 @dataclass(frozen=True)
@@ -57,6 +76,7 @@ class StoredRaw:
     key: str
     sha256: str
     created: bool  # False when the object was already archived
+    new_url: bool = False  # archived already, from another URL: this URL's facts were added
 
 
 def body_key(sha256_hex: str) -> str:
@@ -65,6 +85,15 @@ def body_key(sha256_hex: str) -> str:
 
 def facts_key(raw_key: str) -> str:
     return raw_key.removesuffix(BODY_SUFFIX) + FACTS_SUFFIX
+
+
+def url_hash(url: str) -> str:
+    return hashlib.sha256(url.encode("utf-8")).hexdigest()
+
+
+def url_facts_key(raw_key: str, final_url: str) -> str:
+    """Where the facts of a fetch of this body from another URL than the first one are kept."""
+    return raw_key.removesuffix(BODY_SUFFIX) + URLS_FOLDER + url_hash(final_url)[:32] + FACTS_SUFFIX
 
 
 def compress(body: bytes) -> bytes:
@@ -112,30 +141,47 @@ class RawStore:
                     raise
 
     def put(self, body: bytes, facts: FetchFacts) -> StoredRaw:
+        """Archive a fetched body with its facts. The same body again: nothing from the same final URL, the
+        facts alone from another one (once per URL)."""
         sha = hashlib.sha256(body).hexdigest()
         key = body_key(sha)
-        if self._exists(facts_key(key)):
+        first = self._stat(facts_key(key))
+        if first is None:
+            packed = compress(body)
+            self.client.put_object(
+                self.bucket,
+                key,
+                io.BytesIO(packed),
+                len(packed),
+                content_type="application/gzip",
+                metadata={"sha256": sha, "original-length": str(len(body))},
+            )
+            self._put_facts(facts_key(key), facts)
+            return StoredRaw(key=key, sha256=sha, created=True)
+        if self._first_url_hash(key, first) == url_hash(facts.final_url):
             return StoredRaw(key=key, sha256=sha, created=False)
-        packed = compress(body)
-        self.client.put_object(
-            self.bucket,
-            key,
-            io.BytesIO(packed),
-            len(packed),
-            content_type="application/gzip",
-            metadata={"sha256": sha, "original-length": str(len(body))},
-        )
-        doc = json.dumps(asdict(facts), ensure_ascii=False).encode("utf-8")
-        self.client.put_object(self.bucket, facts_key(key), io.BytesIO(doc), len(doc), content_type="application/json")
-        return StoredRaw(key=key, sha256=sha, created=True)
+        other = url_facts_key(key, facts.final_url)
+        if self._stat(other) is not None:
+            return StoredRaw(key=key, sha256=sha, created=False)
+        self._put_facts(other, facts)
+        return StoredRaw(key=key, sha256=sha, created=False, new_url=True)
 
     def get(self, key: str) -> bytes:
         """The exact bytes the server sent. MissingObject if there is no such object (not transient)."""
         return gzip.decompress(self._read(key))
 
     def get_facts(self, key: str) -> FetchFacts:
-        """The facts stored beside a body; MissingObject when the upload stopped before them."""
-        return FetchFacts(**json.loads(self._read(facts_key(key))))
+        """The facts of the first fetch stored beside a body; MissingObject when the upload stopped before them."""
+        return self._read_facts(facts_key(key))
+
+    def all_facts(self, key: str) -> list[FetchFacts]:
+        """The facts of every URL that served this body: the first fetch's, then the others' by fetch time.
+        One listing more than get_facts."""
+        first = self.get_facts(key)
+        prefix = key.removesuffix(BODY_SUFFIX) + URLS_FOLDER
+        names = [obj.object_name for obj in self.client.list_objects(self.bucket, prefix=prefix, recursive=True)]
+        others = [self._read_facts(name) for name in names if name and name.endswith(FACTS_SUFFIX)]
+        return [first, *sorted(others, key=lambda facts: datetime.fromisoformat(facts.fetched_at))]
 
     def iter_keys(self, since: datetime | None = None) -> Iterator[str]:
         """Keys of archived bodies (optionally only those stored since a time). Lists the whole bucket:
@@ -158,11 +204,26 @@ class RawStore:
             response.close()
             response.release_conn()
 
-    def _exists(self, key: str) -> bool:
+    def _read_facts(self, name: str) -> FetchFacts:
+        return FetchFacts(**json.loads(self._read(name)))
+
+    def _put_facts(self, name: str, facts: FetchFacts) -> None:
+        doc = facts.to_json()
+        metadata = {_URL_METADATA: url_hash(facts.final_url)}
+        self.client.put_object(
+            self.bucket, name, io.BytesIO(doc), len(doc), content_type="application/json", metadata=metadata
+        )
+
+    def _first_url_hash(self, key: str, first: Object) -> str:
+        """The final URL's hash of the first fetch of a body: from the facts object's metadata, or from the
+        facts themselves when they were stored before the metadata existed."""
+        stored = (first.metadata or {}).get(f"x-amz-meta-{_URL_METADATA}")
+        return stored or url_hash(self.get_facts(key).final_url)
+
+    def _stat(self, key: str) -> Object | None:
         try:
-            self.client.stat_object(self.bucket, key)
+            return self.client.stat_object(self.bucket, key)
         except S3Error as exc:
             if exc.code in _MISSING:
-                return False
+                return None
             raise
-        return True

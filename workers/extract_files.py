@@ -2,7 +2,7 @@
 
 Operators use it to see why a page came out wrong. No service is touched. A raw object copied out of the
 archive (`<sha>.html.gz`) is read as is, and its `<sha>.fetch.json` beside it, when present, supplies the
-URL, Content-Type and fetch time.
+URL, Content-Type, Content-Encoding and fetch time.
 """
 
 from __future__ import annotations
@@ -16,6 +16,7 @@ from typing import Any
 
 from storage.rawstore import BODY_SUFFIX, FACTS_SUFFIX, FetchFacts
 from workers.normalize import DEFAULT_MAX_BYTES, NormalizeError, SiteRules, normalize_page
+from workers.normalize.decode import gunzip_if_compressed
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,7 @@ class PageInput:
     url: str | None = None
     fetched_at: datetime | None = None
     content_type: str | None = None
+    content_encoding: str | None = None  # from the fetch facts beside a raw object
 
 
 def read_input_list(path: Path) -> Iterator[PageInput]:
@@ -63,9 +65,10 @@ def extract_pages(
             continue
         fetched_at = page.fetched_at or datetime.fromtimestamp(page.file.stat().st_mtime, UTC)
         try:
-            record = normalize_page(
-                body, url=url, content_type=page.content_type, fetched_at=fetched_at, rules=rules, max_bytes=max_bytes
-            )
+            if page.content_encoding:  # a raw object: the store's gzip around a body that keeps its codings
+                body = gunzip_if_compressed(body, max_bytes)
+            record = normalize_page(body, url=url, content_type=page.content_type, fetched_at=fetched_at, rules=rules,
+                                    max_bytes=max_bytes, content_encoding=page.content_encoding)  # fmt: skip
         except NormalizeError as exc:
             yield {"file": str(page.file), "url": url, "error": exc.reason}
             continue
@@ -85,6 +88,7 @@ def _with_fetch_facts(page: PageInput) -> PageInput:
         url=page.url or facts.final_url or facts.url,
         fetched_at=page.fetched_at or _parse_time(facts.fetched_at),
         content_type=page.content_type or facts.header("Content-Type"),
+        content_encoding=facts.header("Content-Encoding"),
     )
 
 

@@ -43,6 +43,7 @@ def normalize_archived(
     content_type: str | None = None,
     rules: SiteRules | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    content_encoding: str | None = None,
 ) -> Outcome:
     """Idempotent: the same message processed twice leaves one article row (or one failure row) and one
     views point. A page that cannot be normalized stays archived and gets a failures row."""
@@ -55,9 +56,8 @@ def normalize_archived(
         return Outcome("failed", url, str(exc))
     fetched = datetime.fromisoformat(fetched_at)
     try:
-        record = normalize_page(
-            body, url=url, content_type=content_type, fetched_at=fetched, rules=rules, max_bytes=max_bytes
-        )
+        record = normalize_page(body, url=url, content_type=content_type, fetched_at=fetched, rules=rules,
+                                max_bytes=max_bytes, content_encoding=content_encoding)  # fmt: skip
     except NormalizeError as exc:
         log.warning("normalize failed for %s (%s): %s", url, raw_key, exc.reason)
         with pool.connection() as conn:
@@ -81,25 +81,30 @@ def reprocess_archived(
     raw_key: str,
     rules_for: Callable[[str | None], SiteRules | None] = lambda source: None,
     max_bytes: int = DEFAULT_MAX_BYTES,
-) -> Outcome:
-    """Normalize an archived page again from the archive alone (no network): the fetch facts stored beside
-    the body give its URL, fetch time, source and content type."""
+) -> list[Outcome]:
+    """Normalize an archived body again from the archive alone (no network), once for every URL that served
+    it: the fetch facts stored for each give its URL, fetch time, source, content type and coding. The
+    first URL goes first, so a copy's record comes after (and points at) the original's."""
     try:
-        facts = store.get_facts(raw_key)
+        every = store.all_facts(raw_key)
     except MissingObject as exc:
         log.error("cannot re-process %s: %s", raw_key, exc)
-        return Outcome("failed", raw_key, str(exc))
-    return normalize_archived(
-        store,
-        pool,
-        raw_key=raw_key,
-        url=facts.final_url,
-        fetched_at=facts.fetched_at,
-        source=facts.source,
-        content_type=facts.header("Content-Type"),
-        rules=rules_for(facts.source),
-        max_bytes=max_bytes,
-    )
+        return [Outcome("failed", raw_key, str(exc))]
+    return [
+        normalize_archived(
+            store,
+            pool,
+            raw_key=raw_key,
+            url=facts.final_url,
+            fetched_at=facts.fetched_at,
+            source=facts.source,
+            content_type=facts.header("Content-Type"),
+            rules=rules_for(facts.source),
+            max_bytes=max_bytes,
+            content_encoding=facts.header("Content-Encoding"),
+        )
+        for facts in every
+    ]
 
 
 def archived_keys(pool: ConnectionPool, *, source: str | None = None, url: str | None = None) -> list[str]:

@@ -39,6 +39,7 @@ class Pending:
     raw_key: str
     source: str | None
     fetched_at: datetime
+    content_encoding: str | None = None  # codings the archived body still has (an imported page)
 
 
 STORAGE_ERRORS: tuple[type[Exception], ...] = (S3Error, urllib3.exceptions.HTTPError, OSError)
@@ -87,7 +88,8 @@ def reconcile(
             storage_failed(report, f"reading {row['raw_key']} of {row['url']}", exc)
             break  # the next object would fail the same way
         fetched = datetime.fromisoformat(facts.fetched_at)
-        page = Pending(facts.final_url, row["raw_key"], facts.source or row["source"], fetched)
+        page = Pending(facts.final_url, row["raw_key"], facts.source or row["source"], fetched,
+                       facts.header("Content-Encoding"))  # fmt: skip
         send(page, facts.header("Content-Type"))
         report.requeued.append(page)
     if rows:
@@ -103,8 +105,8 @@ def storage_failed(report: StorageReport, doing: str, exc: Exception) -> None:
 
 
 def adopt_unremembered(pool: ConnectionPool, store: RawStore) -> int:
-    """Remember archived objects the crawler did not (their facts are complete); the URL's newer fetch,
-    if any, is kept."""
+    """Remember archived objects the crawler did not (their facts are complete), under every URL that
+    served them; the URL's newer fetch, if any, is kept."""
     adopted = 0
     with pool.connection() as conn:
         known = remembered_keys(conn)
@@ -112,17 +114,18 @@ def adopt_unremembered(pool: ConnectionPool, store: RawStore) -> int:
         if key in known:
             continue
         try:
-            facts = store.get_facts(key)
+            every = store.all_facts(key)
         except MissingObject:  # body without facts: the upload itself was cut short
             continue
         with pool.connection() as conn:
-            adopted += adopt_page(
-                conn,
-                url=facts.url,
-                source=facts.source,
-                raw_key=key,
-                etag=facts.header("ETag"),
-                last_modified=facts.header("Last-Modified"),
-                fetched_at=datetime.fromisoformat(facts.fetched_at),
-            )
+            for facts in every:
+                adopted += adopt_page(
+                    conn,
+                    url=facts.url,
+                    source=facts.source,
+                    raw_key=key,
+                    etag=facts.header("ETag"),
+                    last_modified=facts.header("Last-Modified"),
+                    fetched_at=datetime.fromisoformat(facts.fetched_at),
+                )
     return adopted

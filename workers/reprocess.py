@@ -19,15 +19,18 @@ from workers.process import reprocess_archived
 
 @dataclass
 class ReprocessReport:
-    total: int = 0
+    total: int = 0  # archived bodies
     done: int = 0
-    outcomes: Counter[str] = field(default_factory=Counter)  # stored (changed) | unchanged | stale | failed
+    # One per URL that served a body: stored (changed) | unchanged | stale | failed
+    outcomes: Counter[str] = field(default_factory=Counter)
     new_versions: int = 0
 
     def line(self) -> str:
         o = self.outcomes
+        urls = sum(o.values())
+        served = f" ({urls} URLs)" if urls != self.done else ""  # bodies served by several URLs
         return (
-            f"{self.done}/{self.total} pages: {o['stored']} changed, {self.new_versions} new version(s), "
+            f"{self.done}/{self.total} pages{served}: {o['stored']} changed, {self.new_versions} new version(s), "
             f"{o['unchanged']} unchanged, {o['stale']} superseded, {o['failed']} failed"
         )
 
@@ -47,10 +50,10 @@ def reprocess_pages(
     report = ReprocessReport(total=len(keys))
     last = time.monotonic()
     for key in keys:
-        outcome = reprocess_archived(store, pool, key, rules_for=rules_for, max_bytes=max_bytes)
+        for outcome in reprocess_archived(store, pool, key, rules_for=rules_for, max_bytes=max_bytes):
+            report.outcomes[outcome.status] += 1
+            report.new_versions += outcome.new_version
         report.done += 1
-        report.outcomes[outcome.status] += 1
-        report.new_versions += outcome.new_version
         if progress and time.monotonic() - last >= every_seconds:
             progress(report)
             last = time.monotonic()

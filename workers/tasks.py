@@ -49,8 +49,10 @@ def normalize(
     fetched_at: str,
     source: str | None = None,
     content_type: str | None = None,
+    content_encoding: str | None = None,
 ) -> str:
-    """Normalize one archived page into its article record (or a failures row)."""
+    """Normalize one archived page into its article record (or a failures row). `content_encoding`: the
+    codings the archived body still has (a page imported from a WARC keeps them as sent)."""
     outcome = normalize_archived(
         resources.raw_store(),
         resources.pool(),
@@ -61,22 +63,25 @@ def normalize(
         content_type=content_type,
         rules=resources.site_rules().get(source or ""),
         max_bytes=resources.settings().max_page_bytes,
+        content_encoding=content_encoding,
     )
     return outcome.status
 
 
 @app.task(name="newsarchive.reprocess", **PAGE_TASK)
 def reprocess(raw_key: str) -> str:
-    """Normalize one archived page again, from the archive alone."""
+    """Normalize one archived page again, from the archive alone, for every URL that served it; the
+    outcomes, comma-separated (one for a page served by one URL)."""
     settings = resources.settings()
     rules = resources.site_rules()
-    return reprocess_archived(
+    outcomes = reprocess_archived(
         resources.raw_store(),
         resources.pool(),
         raw_key,
         rules_for=lambda source: rules.get(source or ""),
         max_bytes=settings.max_page_bytes,
-    ).status
+    )
+    return ", ".join(outcome.status for outcome in outcomes)
 
 
 @app.task(name="newsarchive.reprocess_article")
@@ -149,6 +154,8 @@ def send_normalize(page: Pending, content_type: str | None) -> None:
             "fetched_at": page.fetched_at.isoformat(),
             "source": page.source,
             "content_type": content_type,
+            # Only when there is one: a worker of the previous release knows no such argument.
+            **({"content_encoding": page.content_encoding} if page.content_encoding else {}),
         },
         queue="normalize",
     )

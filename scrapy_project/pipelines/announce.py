@@ -59,6 +59,9 @@ class AnnouncePipeline:
                 "fetched_at": page.fetched_at,
                 "source": page.source,
                 "content_type": page.content_type,
+                # A coding Scrapy left on the body (a broken gzip kept as sent); only when there is one, as a
+                # worker of the previous release knows no such argument.
+                **({"content_encoding": encoding} if (encoding := page.header("Content-Encoding")) else {}),
             },
             queue=NORMALIZE_QUEUE,
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import urllib.error
 import urllib.request
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 
 import pytest
@@ -13,7 +14,7 @@ from deploy.settings import Settings
 from storage.crawl_state import beat_run, close_abandoned_runs, finish_run_part, start_run
 from storage.db import connect
 from storage.migrate import apply_migrations, discover
-from storage.rawstore import FetchFacts, RawStore, facts_key
+from storage.rawstore import FetchFacts, RawStore, facts_key, url_facts_key
 from storage.records import ArticleRow, record_failure, upsert_article
 
 pytestmark = pytest.mark.integration
@@ -92,11 +93,27 @@ def test_raw_body_round_trips_byte_identical_with_its_facts(raw_store: RawStore)
 def test_storing_the_same_body_twice_is_a_no_op(raw_store: RawStore) -> None:
     body = b"<html><p>same</p></html>"
     first = raw_store.put(body, facts())
-    second = raw_store.put(body, facts("https://news.example.ru/other"))
-    assert (first.key, first.created, second.key, second.created) == (first.key, True, first.key, False)
+    again = raw_store.put(body, replace(facts(), fetched_at=(T0 + timedelta(hours=1)).isoformat()))
+    assert (first.created, again.key, again.created, again.new_url) == (True, first.key, False, False)
     keys = sorted(o.object_name for o in raw_store.client.list_objects(raw_store.bucket, recursive=True))
     assert keys == sorted([first.key, facts_key(first.key)])
-    assert raw_store.get_facts(first.key).url == "https://news.example.ru/a/1"  # the first fetch's facts
+    assert raw_store.get_facts(first.key) == facts()  # the first fetch's facts
+    assert raw_store.all_facts(first.key) == [facts()]
+
+
+def test_the_same_body_from_another_url_keeps_that_urls_facts_once(raw_store: RawStore) -> None:
+    body = b"<html><p>same</p></html>"
+    first = raw_store.put(body, facts())
+    mirror = replace(facts("https://mirror.example.ru/a/1"), fetched_at=(T0 + timedelta(days=1)).isoformat())
+    second = raw_store.put(body, mirror)
+    third = raw_store.put(body, replace(mirror, fetched_at=(T0 + timedelta(days=2)).isoformat()))
+    assert (second.key, second.created, second.new_url) == (first.key, False, True)
+    assert (third.key, third.created, third.new_url) == (first.key, False, False)
+    keys = sorted(o.object_name for o in raw_store.client.list_objects(raw_store.bucket, recursive=True))
+    assert keys == sorted([first.key, facts_key(first.key), url_facts_key(first.key, mirror.final_url)])
+    assert raw_store.get(first.key) == body
+    assert raw_store.get_facts(first.key) == facts()
+    assert raw_store.all_facts(first.key) == [facts(), mirror]  # the first, then the others as first fetched
 
 
 def test_bucket_is_private(raw_store: RawStore, settings: Settings) -> None:

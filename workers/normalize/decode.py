@@ -1,10 +1,13 @@
-"""Raw bytes -> HTML text: gzip, charset from BOM / HTTP header / <meta> / detection, lying headers caught."""
+"""Raw bytes -> HTML text: content codings (Content-Encoding, else a gzip body sniffed), charset from BOM /
+HTTP header / <meta> / detection, lying headers caught."""
 
 from __future__ import annotations
 
 import gzip
 import zlib
+from collections.abc import Callable
 
+import brotli
 import charset_normalizer
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_content_type_encoding, resolve_encoding
 
@@ -28,18 +31,92 @@ def check_size_and_type(body: bytes, content_type: str | None, max_bytes: int) -
 
 def gunzip_if_compressed(body: bytes, max_bytes: int) -> bytes:
     """Raw objects are stored gzip-compressed; a saved page may be too. The cap applies to the result."""
-    if not body.startswith(_GZIP_MAGIC):
-        return body
-    try:
+    return _gunzip(body, max_bytes) if body.startswith(_GZIP_MAGIC) else body
+
+
+def undo_content_encoding(body: bytes, content_encoding: str | None, max_bytes: int) -> bytes:
+    """The body with the content codings its Content-Encoding names undone, the last applied first, each
+    under the cap. The crawl archives what Scrapy decoded already (no header left); a page imported from
+    a WARC keeps them as sent. A gzip body is sniffed after that either way (a saved page, or a page
+    gzipped twice, of which the crawl decodes one layer)."""
+    for coding in reversed(_codings(content_encoding)):
+        decoder = _DECODERS.get(coding)
+        if decoder is None:
+            raise NormalizeError(f"content encoding {coding!r} is not supported")
+        body = decoder(body, max_bytes)
+    return gunzip_if_compressed(body, max_bytes)
+
+
+def _codings(content_encoding: str | None) -> list[str]:
+    names = (name.strip().lower() for name in (content_encoding or "").split(","))
+    return [name for name in names if name and name != "identity"]
+
+
+def _gunzip(body: bytes, max_bytes: int) -> bytes:
+    """Every gzip member (a stream may hold several); bytes after the last one are ignored, as browsers do."""
+    out = b""
+    rest = body
+    while rest.startswith(_GZIP_MAGIC):
         inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
-        out = inflater.decompress(body, max_bytes + 1)
-    except (zlib.error, gzip.BadGzipFile) as exc:
-        raise NormalizeError(f"corrupt gzip data: {exc}") from exc
+        try:
+            out += inflater.decompress(rest, max_bytes + 1 - len(out))
+        except (zlib.error, gzip.BadGzipFile) as exc:
+            raise NormalizeError(f"corrupt gzip data: {exc}") from exc
+        _check_inflated(out, inflater.eof, max_bytes, "gzip")
+        rest = inflater.unused_data
+    return out
+
+
+def _inflate(body: bytes, max_bytes: int) -> bytes:
+    """HTTP deflate is zlib-wrapped by the standard, raw deflate from many servers: both are accepted."""
+    for wbits in (zlib.MAX_WBITS, -zlib.MAX_WBITS):
+        inflater = zlib.decompressobj(wbits)
+        try:
+            out = inflater.decompress(body, max_bytes + 1)
+        except zlib.error as exc:
+            error = exc
+            continue
+        _check_inflated(out, inflater.eof, max_bytes, "deflate")
+        return out
+    raise NormalizeError(f"corrupt deflate data: {error}")
+
+
+def _unbrotli(body: bytes, max_bytes: int) -> bytes:
+    decompressor = brotli.Decompressor()
+    try:
+        out = decompressor.process(body, output_buffer_limit=max_bytes + 1)
+    except brotli.error as exc:
+        raise NormalizeError(f"corrupt br data: {exc}") from exc
+    _check_inflated(out, decompressor.is_finished(), max_bytes, "br")
+    return out
+
+
+def _unzstd(body: bytes, max_bytes: int) -> bytes:
+    from backports import zstd  # Scrapy's own dependency for zstd (the standard library has it from 3.14)
+
+    decompressor = zstd.ZstdDecompressor()
+    try:
+        out = decompressor.decompress(body, max_bytes + 1)
+    except zstd.ZstdError as exc:
+        raise NormalizeError(f"corrupt zstd data: {exc}") from exc
+    _check_inflated(out, decompressor.eof, max_bytes, "zstd")
+    return out
+
+
+def _check_inflated(out: bytes, complete: bool, max_bytes: int, coding: str) -> None:
     if len(out) > max_bytes:
         raise NormalizeError(f"decompressed body is over the {max_bytes}-byte cap")
-    if not inflater.eof:
-        raise NormalizeError("corrupt gzip data: truncated stream")
-    return out
+    if not complete:
+        raise NormalizeError(f"corrupt {coding} data: truncated stream")
+
+
+_DECODERS: dict[str, Callable[[bytes, int], bytes]] = {
+    "gzip": _gunzip,
+    "x-gzip": _gunzip,
+    "deflate": _inflate,
+    "br": _unbrotli,
+    "zstd": _unzstd,
+}
 
 
 def decode_html(body: bytes, content_type: str | None) -> tuple[str, str]:

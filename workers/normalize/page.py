@@ -28,7 +28,7 @@ from workers.normalize import fields, rubric
 from workers.normalize.attribution import cited_sources, split_dateline, split_signature
 from workers.normalize.credits import credit_from_text, images_in_scope
 from workers.normalize.dates import MOSCOW, UTC, is_date_line, zone_named
-from workers.normalize.decode import check_size_and_type, decode_html, gunzip_if_compressed
+from workers.normalize.decode import check_size_and_type, decode_html, undo_content_encoding
 from workers.normalize.markup import read_markup
 from workers.normalize.record import ArticleRecord, Image, NormalizeError
 from workers.normalize.rules import SiteRules
@@ -60,11 +60,12 @@ def normalize_page(
     fetched_at: datetime | None = None,
     rules: SiteRules | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
+    content_encoding: str | None = None,
 ) -> ArticleRecord:
-    """HTML bytes (plain or gzip) + URL + fetch time + optional site rules -> the article record.
-    Raises NormalizeError, and only that, for a page that cannot become one."""
+    """HTML bytes (plain, gzip, or in the codings `content_encoding` names) + URL + fetch time + optional
+    site rules -> the article record. Raises NormalizeError, and only that, for a page that cannot become one."""
     check_size_and_type(body, content_type, max_bytes)
-    body = gunzip_if_compressed(body, max_bytes)
+    body = undo_content_encoding(body, content_encoding, max_bytes)
     html, _ = decode_html(body, content_type)
     if not _LOOKS_LIKE_HTML.search(html[:20000]):
         raise NormalizeError(f"not HTML: no HTML tags in the first 20000 characters (type {content_type!r})")
