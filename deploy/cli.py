@@ -218,6 +218,36 @@ def cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_health(args: argparse.Namespace) -> int:
+    from deploy.health_table import alert_lines, day_lines, run_lines
+    from storage.db import connect, make_pool
+    from storage.health_views import alerts, health_by_day, health_by_run
+    from workers.health import Thresholds, run_turn
+
+    settings = _require(Settings.from_env(), "DATABASE_URL")
+    if not args.no_update:  # what beat does every 5 minutes, now: incremental, so cheap
+        pool = make_pool(settings.database_url, max_size=1)
+        try:
+            run_turn(pool, Thresholds.from_settings(settings))
+        finally:
+            pool.close()
+    with connect(settings.database_url) as conn:
+        days = health_by_day(conn, source=args.source, days=args.days)
+        runs = health_by_run(conn, source=args.source, limit=10) if args.source else []
+        found = alerts(conn, source=args.source, cleared_hours=24)
+    print(f"new or changed records per source and UTC day, the share that has each field (body: at least"
+          f" {settings.health_min_body_chars} characters), and where the values came from")  # fmt: skip
+    for line in day_lines(days):
+        print(line)
+    if args.source:  # one source: its last crawl runs too
+        print(f"\n{args.source}: the records of its last {len(runs)} crawl run(s)")
+        for line in run_lines(runs):
+            print(line)
+    for line in alert_lines(found):
+        print(line)
+    return 0
+
+
 def cmd_runs(args: argparse.Namespace) -> int:
     from storage.crawl_state import recent_runs
     from storage.db import connect
@@ -527,6 +557,12 @@ def build_parser() -> argparse.ArgumentParser:
     aud = sub.add_parser("audit", help="check that the raw objects behind records and remembered pages are intact")
     aud.add_argument("--sample", type=int, help="check this many objects at random (default: all)")
     aud.set_defaults(func=cmd_audit)
+
+    hea = sub.add_parser("health", help="parser health per source and day, and the fields that fell (alerts)")
+    hea.add_argument("--source", help="only this source, and its last crawl runs")
+    hea.add_argument("--days", type=int, default=7, help="the last N days (7)")
+    hea.add_argument("--no-update", action="store_true", help="print only; do not first take in the latest records")
+    hea.set_defaults(func=cmd_health)
 
     runs = sub.add_parser("runs", help="show recent crawl runs")
     runs.add_argument("--source", help="only this source")
