@@ -39,6 +39,27 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     settings = _require(Settings.from_env(), "DATABASE_URL")
     applied = apply_migrations(settings.database_url)
     print(f"applied: {', '.join(applied)}" if applied else "schema up to date")
+    if settings.console_database_url:  # the console's login: read-only, from the URL's user and password
+        from storage.db import connect
+        from storage.reader_login import ensure_reader_login
+
+        with connect(settings.database_url, autocommit=True) as conn:
+            ensure_reader_login(conn, settings.console_database_url)
+        print("console login ready (member of newsarchive_reader)")
+    return 0
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    from console.server import ConsoleError, serve
+
+    settings = Settings.from_env()
+    try:
+        serve(settings, args.host or settings.console_host, args.port or settings.console_port)
+    except ConsoleError as exc:
+        print(f"newsarchive console: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
     return 0
 
 
@@ -563,6 +584,11 @@ def build_parser() -> argparse.ArgumentParser:
     hea.add_argument("--days", type=int, default=7, help="the last N days (7)")
     hea.add_argument("--no-update", action="store_true", help="print only; do not first take in the latest records")
     hea.set_defaults(func=cmd_health)
+
+    con = sub.add_parser("console", help="the read-only web console (sources' health, alerts, runs, search...)")
+    con.add_argument("--host", help="address to listen on (default CONSOLE_HOST, 127.0.0.1)")
+    con.add_argument("--port", type=int, help="port (default CONSOLE_PORT, 8780)")
+    con.set_defaults(func=cmd_console)
 
     runs = sub.add_parser("runs", help="show recent crawl runs")
     runs.add_argument("--source", help="only this source")

@@ -85,6 +85,15 @@ class Settings:
     # A body shorter than this many characters does not count as a body (a teaser, a caption, a stub).
     health_min_body_chars: int = _env("HEALTH_MIN_BODY_CHARS", default=200)
 
+    # The web console (console/): a login in the read-only role newsarchive_reader (`newsarchive migrate` creates
+    # it from this URL's user and password); unset, it uses DATABASE_URL and SET ROLE newsarchive_reader.
+    console_database_url: str = _env("CONSOLE_DATABASE_URL", default="")
+    console_host: str = _env("CONSOLE_HOST", default="127.0.0.1")
+    console_port: int = _env("CONSOLE_PORT", default=8780)
+    # Required on every request when set (header, or once in ?token=, then a cookie); the console refuses to
+    # listen beyond loopback without it. A secret: environment only.
+    console_token: str = _env("CONSOLE_TOKEN", default="")
+
     log_level: str = _env("LOG_LEVEL", default="INFO")
 
     @classmethod
