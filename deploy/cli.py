@@ -41,6 +41,27 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     settings = _require(Settings.from_env(), "DATABASE_URL")
     applied = apply_migrations(settings.database_url)
     print(f"applied: {', '.join(applied)}" if applied else "schema up to date")
+    if settings.console_database_url:  # the console's login: read-only, from the URL's user and password
+        from storage.db import connect
+        from storage.reader_login import ensure_reader_login
+
+        with connect(settings.database_url, autocommit=True) as conn:
+            ensure_reader_login(conn, settings.console_database_url)
+        print("console login ready (member of newsarchive_reader)")
+    return 0
+
+
+def cmd_console(args: argparse.Namespace) -> int:
+    from console.server import ConsoleError, serve
+
+    settings = Settings.from_env()
+    try:
+        serve(settings, args.host or settings.console_host, args.port or settings.console_port)
+    except ConsoleError as exc:
+        print(f"newsarchive console: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
     return 0
 
 
@@ -217,6 +238,36 @@ def cmd_status(args: argparse.Namespace) -> int:
     print(f"failures in the last {FAILURE_HOURS} h: {status.failures_total}")
     for failure in status.failures:
         print(f"  {failure['pages']:>5}  {failure['stage']:<9} {failure['reason']}")
+    return 0
+
+
+def cmd_health(args: argparse.Namespace) -> int:
+    from deploy.health_table import alert_lines, day_lines, run_lines
+    from storage.db import connect, make_pool
+    from storage.health_views import alerts, health_by_day, health_by_run
+    from workers.health import Thresholds, run_turn
+
+    settings = _require(Settings.from_env(), "DATABASE_URL")
+    if not args.no_update:  # what beat does every 5 minutes, now: incremental, so cheap
+        pool = make_pool(settings.database_url, max_size=1)
+        try:
+            run_turn(pool, Thresholds.from_settings(settings))
+        finally:
+            pool.close()
+    with connect(settings.database_url) as conn:
+        days = health_by_day(conn, source=args.source, days=args.days)
+        runs = health_by_run(conn, source=args.source, limit=10) if args.source else []
+        found = alerts(conn, source=args.source, cleared_hours=24)
+    print(f"new or changed records per source and UTC day, the share that has each field (body: at least"
+          f" {settings.health_min_body_chars} characters), and where the values came from")  # fmt: skip
+    for line in day_lines(days):
+        print(line)
+    if args.source:  # one source: its last crawl runs too
+        print(f"\n{args.source}: the records of its last {len(runs)} crawl run(s)")
+        for line in run_lines(runs):
+            print(line)
+    for line in alert_lines(found):
+        print(line)
     return 0
 
 
@@ -560,6 +611,17 @@ def build_parser() -> argparse.ArgumentParser:
     aud = sub.add_parser("audit", help="check that the raw objects behind records and remembered pages are intact")
     aud.add_argument("--sample", type=int, help="check this many objects at random (default: all)")
     aud.set_defaults(func=cmd_audit)
+
+    hea = sub.add_parser("health", help="parser health per source and day, and the fields that fell (alerts)")
+    hea.add_argument("--source", help="only this source, and its last crawl runs")
+    hea.add_argument("--days", type=int, default=7, help="the last N days (7)")
+    hea.add_argument("--no-update", action="store_true", help="print only; do not first take in the latest records")
+    hea.set_defaults(func=cmd_health)
+
+    con = sub.add_parser("console", help="the read-only web console (sources' health, alerts, runs, search...)")
+    con.add_argument("--host", help="address to listen on (default CONSOLE_HOST, 127.0.0.1)")
+    con.add_argument("--port", type=int, help="port (default CONSOLE_PORT, 8780)")
+    con.set_defaults(func=cmd_console)
 
     runs = sub.add_parser("runs", help="show recent crawl runs")
     runs.add_argument("--source", help="only this source")

@@ -6,15 +6,17 @@ is served on loopback; a Celery worker runs as a child process; Scrapy crawls in
 
 from __future__ import annotations
 
+import contextlib
 import os
+import secrets
 import shlex
 import signal
 import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -127,6 +129,7 @@ def run_demo(workers: int = 2, keep: bool = False, timeout: float = 300.0) -> Su
         log_path = Path(tempfile.gettempdir()) / "newsarchive-demo-worker.log"
         env_path = Path(tempfile.gettempdir()) / f"newsarchive-demo-{os.getpid()}.env"
         worker = start_worker(settings, log_path, workers)
+        stack = contextlib.ExitStack()
         try:
             stats = crawl(
                 settings,
@@ -148,23 +151,69 @@ def run_demo(workers: int = 2, keep: bool = False, timeout: float = 300.0) -> Su
                 print(f"  normalized {normalized}, failed {failed}, queued {depth}", flush=True)
 
             wait_for_queue(settings, worker, report, timeout)
+            _parser_health(settings)
             normalized, failed = count_since(settings, since)
             summary.normalized = normalized
             summary.failed = failed + _total(stats, "newsarchive/archive_failed")
             summary.seconds = time.monotonic() - started
             _print_summary(settings, summary, log_path)
             if keep:
+                settings = _with_console_login(settings)
+                console = stack.enter_context(console_process(settings, log_path))
                 _write_env_file(env_path, settings)
                 print(
                     f"\nservices and a worker kept running. In another shell:\n  set -a; . {env_path}; set +a"
-                    "\n  newsarchive status\nCtrl-C (or SIGTERM) stops them and deletes their data.",
+                    f"\n  newsarchive status\nconsole (read-only): {console}"
+                    "\nCtrl-C (or SIGTERM) stops them and deletes their data.",
                     flush=True,
                 )
                 _sleep_forever()
         finally:
+            stack.close()
             stop_worker(worker)
             env_path.unlink(missing_ok=True)
     return summary
+
+
+def _parser_health(settings: Settings) -> None:
+    """What beat does every 5 minutes, once: the console and `newsarchive health` have figures to show."""
+    from storage.db import make_pool
+    from workers.health import Thresholds, run_turn
+
+    pool = make_pool(settings.database_url, max_size=1)
+    try:
+        run_turn(pool, Thresholds.from_settings(settings))
+    finally:
+        pool.close()
+
+
+def _with_console_login(settings: Settings) -> Settings:
+    """A login of the read-only role for the console, with a fresh password; without the right to make one
+    (a database of your own in DATABASE_URL), the console narrows DATABASE_URL with SET ROLE instead."""
+    import psycopg
+
+    from storage.reader_login import ensure_reader_login, reader_url
+
+    url = reader_url(settings.database_url, "newsarchive_console", secrets.token_hex(12))
+    try:
+        with connect(settings.database_url, autocommit=True) as conn:
+            ensure_reader_login(conn, url)
+    except psycopg.Error as exc:
+        print(f"console: no login of its own ({exc.__class__.__name__}); it uses SET ROLE newsarchive_reader")
+        return settings
+    return replace(settings, console_database_url=url)
+
+
+@contextlib.contextmanager
+def console_process(settings: Settings, log_path: Path) -> Iterator[str]:
+    """`newsarchive console` on a free loopback port as a child process; yields its URL."""
+    from deploy.local_services import free_port, server_process
+
+    port = free_port()
+    env = {**os.environ, **settings.to_env(), "CONSOLE_HOST": "127.0.0.1", "CONSOLE_PORT": str(port)}
+    cmd = [sys.executable, "-m", "deploy.cli", "console"]
+    with open(log_path, "ab") as log_file, server_process(cmd, port, "console", env=env, output=log_file):
+        yield f"http://127.0.0.1:{port}/"
 
 
 def _print_summary(settings: Settings, summary: Summary, log_path: Path) -> None:

@@ -18,6 +18,7 @@ import warnings
 from collections.abc import Iterator
 from dataclasses import replace
 from pathlib import Path
+from typing import IO
 
 from deploy.settings import Settings
 
@@ -42,9 +43,13 @@ def wait_for_port(port: int, proc: subprocess.Popen[bytes], name: str, timeout: 
 
 
 @contextlib.contextmanager
-def server_process(cmd: list[str], port: int, name: str) -> Iterator[subprocess.Popen[bytes]]:
-    """A server started as a child process, once it listens on `port`; stopped on exit."""
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+def server_process(
+    cmd: list[str], port: int, name: str, env: dict[str, str] | None = None, output: IO[bytes] | None = None
+) -> Iterator[subprocess.Popen[bytes]]:
+    """A server started as a child process, once it listens on `port`; stopped on exit. Its output goes to
+    `output` (default nowhere)."""
+    sink = output or subprocess.DEVNULL
+    proc = subprocess.Popen(cmd, stdout=sink, stderr=sink, env=env)
     try:
         wait_for_port(port, proc, name)
         yield proc

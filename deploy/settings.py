@@ -69,6 +69,31 @@ class Settings:
     crawl_remote_control: bool = _env("CRAWL_REMOTE_CONTROL", default=False)
     crawl_user_agent: str = _env("CRAWL_USER_AGENT", default="newsarchive/0.1 (+https://example.org/newsarchive)")
 
+    # Parser health (workers/health.py). A source's latest records (those since its latest crawl run began,
+    # and at least HEALTH_MIN_RECORDS) are compared with its records of the HEALTH_BASELINE_DAYS before them.
+    health_baseline_days: float = _env("HEALTH_BASELINE_DAYS", default=14.0)
+    # Fewer records than this on either side, and nothing is judged: 3 records say nothing.
+    health_min_records: int = _env("HEALTH_MIN_RECORDS", default=10)
+    # A field alerts when its share falls below this fraction of its baseline (views on 95 % -> under 47.5 %)...
+    health_share_drop: float = _env("HEALTH_SHARE_DROP", default=0.5)
+    # ...and a binomial test says so with this much confidence (chance of so few by luck at most this).
+    health_significance: float = _env("HEALTH_SIGNIFICANCE", default=0.001)
+    # The median body length alerts below this fraction of its baseline median.
+    health_body_drop: float = _env("HEALTH_BODY_DROP", default=0.5)
+    # An alert clears once its value is back to this fraction of what it was before (hysteresis: no flapping).
+    health_recover: float = _env("HEALTH_RECOVER", default=0.8)
+    # A body shorter than this many characters does not count as a body (a teaser, a caption, a stub).
+    health_min_body_chars: int = _env("HEALTH_MIN_BODY_CHARS", default=200)
+
+    # The web console (console/): a login in the read-only role newsarchive_reader (`newsarchive migrate` creates
+    # it from this URL's user and password); unset, it uses DATABASE_URL and SET ROLE newsarchive_reader.
+    console_database_url: str = _env("CONSOLE_DATABASE_URL", default="")
+    console_host: str = _env("CONSOLE_HOST", default="127.0.0.1")
+    console_port: int = _env("CONSOLE_PORT", default=8780)
+    # Required on every request when set (header, or once in ?token=, then a cookie); the console refuses to
+    # listen beyond loopback without it. A secret: environment only.
+    console_token: str = _env("CONSOLE_TOKEN", default="")
+
     log_level: str = _env("LOG_LEVEL", default="INFO")
 
     @classmethod

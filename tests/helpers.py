@@ -19,9 +19,11 @@ from psycopg_pool import ConnectionPool
 from deploy.sample_site.build import article_url, file_for
 from deploy.sample_site.content import load_site
 from deploy.sample_site.generated import PortalServer
+from deploy.sample_site.redesign import redesign
 from deploy.sample_site.sites import SITES
 from deploy.settings import Settings
 from scrapy_project.sources import Source
+from storage.crawl_state import finish_run_part, start_run
 from storage.db import connect
 from storage.rawstore import FetchFacts, RawStore
 from workers.process import normalize_archived
@@ -100,6 +102,34 @@ def store_sample_articles(store: RawStore, pool: ConnectionPool, base_url: str =
                                          content_type=ctype, rules=rules.get(source))  # fmt: skip
             stored += outcome.status == "stored"
     return stored
+
+
+def refetch_metro(
+    store: RawStore,
+    pool: ConnectionPool,
+    *,
+    redesigned: bool,
+    only: int | None = None,
+    base_url: str = "http://127.0.0.1:8765",
+) -> int:
+    """The Metro Tribune articles (all, or the first `only`) fetched again by one crawl run, in the outlet's new
+    template (deploy/sample_site/redesign.py) or its old one, and normalized; returns the records written."""
+    with connect(pool.conninfo) as conn:
+        run = start_run(conn, "sample-metro", "cli")
+    fetched_at = datetime.now(UTC).isoformat()
+    written = 0
+    for article in load_site("metro")[:only]:
+        url = base_url + article_url(article)
+        html = file_for(article_url(article)).read_text(encoding="utf-8")
+        body = (redesign("metro", html) if redesigned else html).encode()
+        facts = FetchFacts(url, url, 200, fetched_at, {"Content-Type": ["text/html; charset=utf-8"]}, "sample-metro")
+        key = store.put(body, facts).key
+        outcome = normalize_archived(store, pool, raw_key=key, url=url, fetched_at=fetched_at, source="sample-metro",
+                                     content_type="text/html; charset=utf-8")  # fmt: skip
+        written += outcome.status == "stored"
+    with connect(pool.conninfo) as conn:
+        finish_run_part(conn, run, {"pages_changed": written}, "finished")
+    return written
 
 
 def run_cli(

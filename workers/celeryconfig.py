@@ -45,5 +45,7 @@ beat_schedule = {
     "audit": {"task": "newsarchive.audit", "schedule": 60 * 60.0},
     # New articles join their stories (the same event told by several outlets).
     "group-stories": {"task": "newsarchive.group_stories", "schedule": 10 * 60.0},
+    # What share of the new records carry each field; alerts when one falls (workers/health.py).
+    "parser-health": {"task": "newsarchive.parser_health", "schedule": 5 * 60.0},
 }
 task_default_queue = "default"

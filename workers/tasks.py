@@ -14,6 +14,7 @@ from workers import resources
 from workers.audit import audit
 from workers.celery_app import app
 from workers.crawl import run_crawl
+from workers.health import Thresholds, run_turn
 from workers.page_task import PageTask
 from workers.process import archived_keys, normalize_archived, reprocess_archived
 from workers.reconcile import Pending, reconcile
@@ -121,6 +122,13 @@ def queue_reprocess(keys: list[str]) -> int:
 def group_stories_task(days: float = 7.0) -> int:
     """Group the last days' articles into stories (workers/stories.py); returns articles that changed story."""
     return regroup_recent(resources.pool(), days=days).changed
+
+
+@app.task(name="newsarchive.parser_health")
+def parser_health() -> dict[str, int]:
+    """Parser health of the records written since the last turn, and alerts opened or cleared (workers/health.py)."""
+    report = run_turn(resources.pool(), Thresholds.from_settings(resources.settings()))
+    return {"observed": report.observed, "opened": report.opened, "cleared": report.cleared}
 
 
 AUDIT_SAMPLE = 200  # objects a beat's audit reads: the whole archive over many beats

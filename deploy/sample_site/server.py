@@ -9,6 +9,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
+from deploy.sample_site.redesign import redesign
 from deploy.sample_site.sites import BY_NAME
 
 WWW_DIR = Path(__file__).with_name("www")
@@ -55,7 +56,14 @@ class _Handler(BaseHTTPRequestHandler):
         if target is None:
             self._send(HTTPStatus.NOT_FOUND, b"not found", "text/plain")
             return
-        self._send(HTTPStatus.OK, target.read_bytes(), content_type(target))
+        self._send(HTTPStatus.OK, self._body(target), content_type(target))
+
+    def _body(self, target: Path) -> bytes:
+        body = target.read_bytes()
+        site = BY_NAME.get(target.relative_to(WWW_DIR).parts[0])
+        if site is None or site.name not in self.server.redesigned or target.suffix not in _HTML_SUFFIXES:
+            return body
+        return redesign(site.name, body.decode(site.encoding)).encode(site.encoding)
 
     def _send(self, status: HTTPStatus, body: bytes, ctype: str) -> None:
         self.server.log.add(self.command, self.path, int(status))
@@ -72,9 +80,11 @@ class _Handler(BaseHTTPRequestHandler):
 class SampleSiteServer(ThreadingHTTPServer):
     daemon_threads = True
 
-    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0, redesigned: set[str] | None = None) -> None:
         super().__init__((host, port), _Handler)
         self.log = RequestLog()
+        # Outlets served in their later template (deploy/sample_site/redesign.py); may change while serving.
+        self.redesigned: set[str] = set(redesigned or ())
         self._thread: threading.Thread | None = None
 
     @property

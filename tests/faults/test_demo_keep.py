@@ -10,6 +10,7 @@ import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 import psutil
@@ -60,6 +61,11 @@ def test_demo_keep_serves_another_shell_and_stops_clean(sig: signal.Signals) -> 
     assert "queues (tasks waiting): normalize 0" in status.stdout
     children = psutil.Process(demo.pid).children(recursive=True)
     assert any("celery" in " ".join(c.cmdline()) for c in children)
+    # The console it printed answers, on loopback, as the read-only login of the env file.
+    console = re.search(r"console \(read-only\): (http://127\.0\.0\.1:\d+/)", output)
+    assert console and instance.get("CONSOLE_DATABASE_URL"), output[-3000:]
+    with urllib.request.urlopen(console.group(1), timeout=30) as page:
+        assert "sample-vologda" in page.read().decode()
 
     demo.send_signal(sig)
     demo.wait(timeout=120)

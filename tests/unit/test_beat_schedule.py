@@ -35,3 +35,13 @@ def test_celery_routes_crawls_to_their_own_queue() -> None:
     router = app.amqp.router
     assert router.route({}, "newsarchive.crawl_source")["queue"].name == "crawl"
     assert router.route({}, "newsarchive.normalize")["queue"].name == "normalize"
+
+
+def test_parser_health_runs_every_five_minutes_on_the_default_queue() -> None:
+    from workers import tasks  # noqa: F401  (registers the tasks)
+    from workers.celery_app import app
+    from workers.celeryconfig import beat_schedule as schedule
+
+    assert schedule["parser-health"] == {"task": "newsarchive.parser_health", "schedule": 300.0}
+    assert "newsarchive.parser_health" in app.tasks
+    assert app.amqp.router.route({}, "newsarchive.parser_health")["queue"].name == "default"

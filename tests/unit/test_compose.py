@@ -39,7 +39,7 @@ def test_config_is_valid() -> None:
 
 def test_app_services_run_real_cli_commands_with_known_variables(config: dict) -> None:
     app_services = {n: s for n, s in config["services"].items() if s.get("image") == "newsarchive:latest"}
-    assert set(app_services) == {"migrate", "worker", "beat", "crawler"}
+    assert set(app_services) == {"migrate", "worker", "beat", "crawler", "console"}
     parser = build_parser()
     for name, service in app_services.items():
         args = parser.parse_args(service["command"])  # exits (fails the test) on an unknown command
@@ -56,7 +56,7 @@ def test_env_example_names_are_settings_or_compose_secrets() -> None:
         for line in (ROOT / "deploy/env.example").read_text().splitlines()
         if line and not line.startswith("#")
     }
-    compose_only = {"POSTGRES_PASSWORD", "MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD"}
+    compose_only = {"POSTGRES_PASSWORD", "MINIO_ROOT_USER", "MINIO_ROOT_PASSWORD", "CONSOLE_DB_PASSWORD"}
     assert names - compose_only <= env_var_names()
 
 
@@ -74,3 +74,11 @@ def test_raw_bucket_is_private(config: dict) -> None:
         map(str, config["services"]["minio-init"].get("command") or [])
     )
     assert 'mc anonymous set none "local/$$S3_BUCKET"' in init or 'mc anonymous set none "local/$S3_BUCKET"' in init
+
+
+def test_the_console_needs_its_token_and_is_published_on_loopback_only(config: dict) -> None:
+    console = config["services"]["console"]
+    assert console["environment"]["CONSOLE_TOKEN"]
+    assert console["environment"]["CONSOLE_DATABASE_URL"].startswith("postgresql://newsarchive_console:")
+    assert [(p["host_ip"], p["published"]) for p in console["ports"]] == [("127.0.0.1", "8780")]
+    assert config["services"]["migrate"]["environment"]["CONSOLE_DATABASE_URL"]  # migrate makes its login
