@@ -52,7 +52,7 @@ def cmd_migrate(args: argparse.Namespace) -> int:
 
 
 def cmd_console(args: argparse.Namespace) -> int:
-    from console.server import ConsoleError, serve
+    from deploy.console.server import ConsoleError, serve
 
     settings = Settings.from_env()
     try:

@@ -11,8 +11,8 @@ import psycopg
 import pytest
 from flask.testing import FlaskClient
 
-from console.app import Backends, create_app
-from console.server import ConsoleError, check_exposure, reader_pool
+from deploy.console.app import Backends, create_app
+from deploy.console.server import ConsoleError, check_exposure, reader_pool
 from storage.db import connect
 from storage.rawstore import RawStore
 from storage.reader_login import reader_url

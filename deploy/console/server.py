@@ -9,8 +9,8 @@ import psycopg
 from psycopg.rows import dict_row
 from psycopg_pool import ConnectionPool
 
-from console.app import Backends, create_app
-from console.auth import is_loopback
+from deploy.console.app import Backends, create_app
+from deploy.console.auth import is_loopback
 from deploy.settings import Settings
 from storage.rawstore import RawStore
 from storage.reader_login import READER_ROLE

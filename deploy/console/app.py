@@ -11,10 +11,10 @@ import redis as redis_lib
 from flask import Flask, Response, abort, render_template, request
 from psycopg_pool import ConnectionPool
 
-from console import data
-from console.archived import archived_response
-from console.auth import check
-from console.sparkline import sparkline
+from deploy.console import data
+from deploy.console.archived import archived_response
+from deploy.console.auth import check
+from deploy.console.sparkline import sparkline
 from storage.health import FIELDS
 from storage.rawstore import MissingObject, RawStore
 from workers.celeryconfig import QUEUES
