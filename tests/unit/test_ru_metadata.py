@@ -268,3 +268,18 @@ def test_wire_datelines(text: str, dateline: str | None, agency: str | None, res
 )
 def test_agency_signatures_in_any_case(text: str, signature: str | None, rest: str) -> None:
     assert split_signature(text) == (signature, rest)
+
+
+def test_a_teaser_cards_counter_is_never_the_articles_views() -> None:
+    """The sample Vologda page with its own counter gone (a redesign moved it): the "Главные новости" cards
+    below keep theirs ("2 741 просмотр"), and none of them is the article's."""
+    from pathlib import Path
+
+    page = Path(__file__).parents[2] / "deploy/sample_site/www/vologda/news/avto/51688-benzin-tseny.html"
+    raw = page.read_bytes()
+    url = "https://vologda.example/news/avto/51688-benzin-tseny.html"
+    assert normalize_page(raw, url=url).views == 978
+    own_counter = '<span class="news-detail__views" title="Просмотры">978</span>'.encode()
+    assert own_counter in raw
+    record = normalize_page(raw.replace(own_counter, b""), url=url)
+    assert record.views is None, record.provenance.get("views")

@@ -583,15 +583,34 @@ def views(ctx: Context) -> Found | None:
     found = ctx.markup.first_meta("userinteractioncount", "interactioncount")
     if found and (count := parse_views(found[1].split(":")[-1])) is not None:
         return count, f"meta:{found[0]}"
-    found = _views_on_page(ctx.short_texts(limit=60), strict=False)
+    own_path = urlsplit(_page_url(ctx)).path
+    found = _views_on_page((t for t in ctx.short_texts(limit=60) if not _in_teaser(t[0], own_path)), strict=False)
     for block in () if found else _blocks_after(ctx.scope):
-        found = _views_on_page(within(scan_short_texts(block), 60), strict=True)
+        texts = within(scan_short_texts(block), 60)
+        found = _views_on_page(((el, text) for el, text in texts if not _in_teaser(el, own_path)), strict=True)
         if found:
             break
     if found is None:
         return None
     ctx.used.append(found[2])
     return found[0], found[1]
+
+
+# A teaser card is small: a block with the page's own headline or this much text is the article, not a card.
+TEASER_CARD_MAX_CHARS = 600
+
+
+def _in_teaser(element: etree._Element, own_path: str) -> bool:
+    """A counter in a card of another article: within a few levels up, a small block that links, with a
+    headline of several words, to another page (the article's own counter sits by its headline instead)."""
+    for level, block in enumerate(element.iterancestors()):
+        if level >= 3 or block.find(".//h1") is not None or len(block.text_content()) > TEASER_CARD_MAX_CHARS:
+            return False
+        for link in block.iter("a"):
+            path = urlsplit(link.get("href", "")).path
+            if path and path not in ("/", own_path) and len(_WORDS.findall(link.text_content())) >= 4:
+                return True
+    return False
 
 
 def _views_on_page(texts: Iterable[tuple[etree._Element, str]], strict: bool) -> tuple[int, str, Any] | None:
