@@ -39,7 +39,7 @@ CORPUS_FLOORS = {
 }
 RUSSIAN_FLOORS = {
     "title": 1.00,
-    "date": 0.95,
+    "date": 0.97,
     "text_start": 0.97,
     "text_end": 0.90,
     "views": 1.00,

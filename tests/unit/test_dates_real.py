@@ -242,3 +242,30 @@ def test_dateparser_reading_only_now_is_no_date() -> None:
 def test_a_year_less_date_takes_the_year_of_an_archive_style_url() -> None:
     html = page("", '<span class="date">8 января, 17:46</span>')
     assert published(html, "https://example.ru/2021/01/slug/") == datetime(2021, 1, 8, 17, 46, tzinfo=MOSCOW)
+
+
+def _saved_post(comments: str) -> bytes:
+    return (
+        "<html lang='ru'><body><div class='post'><span class='post__time'>сегодня в 01:13</span>"
+        "<h1>Разработка игр для начинающих</h1><div class='post__text'><p>"
+        + "Текст статьи о разработке игр, достаточно длинный для статьи. " * 8
+        + "</p></div></div><div class='comments'>"
+        + comments
+        + "</div></body></html>"
+    ).encode()
+
+
+def test_today_on_a_page_saved_long_before_its_fetch_is_the_day_the_page_shows() -> None:
+    """A copy of a page (an archive, a scraper's saved file) read years later: its "сегодня" is the day its
+    comments were written, not the fetch day."""
+    comments = "".join(f"<div class='comment'><time>10 мая 2017 в {h}:07</time><p>Спасибо!</p></div>" for h in (9, 14))
+    fetched = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    record = normalize_page(_saved_post(comments), url="https://habr.example/post/1/", fetched_at=fetched)
+    assert record.published_at == datetime(2017, 5, 10, 1, 13, tzinfo=MOSCOW)
+
+
+def test_today_on_a_fresh_page_is_the_fetch_day() -> None:
+    fetched = datetime(2026, 11, 25, 12, 0, tzinfo=UTC)
+    one_old_date = "<div class='comment'><time>10 мая 2017 в 09:07</time><p>Спасибо!</p></div>"
+    record = normalize_page(_saved_post(one_old_date), url="https://habr.example/post/1/", fetched_at=fetched)
+    assert record.published_at is not None and record.published_at.date() == date(2026, 11, 25)

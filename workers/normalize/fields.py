@@ -162,7 +162,7 @@ def published(ctx: Context) -> Found | None:
         return _checked_against_url(ctx, _republished(ctx, declared, zone) or declared, zone)
     printed = _printed_date(ctx, False, zone)
     if printed is not None:
-        return _checked_against_url(ctx, printed, zone)
+        return _checked_against_url(ctx, _relative_to_page(ctx, printed, zone), zone)
     day = url_date(_page_url(ctx))
     if day is not None:
         return datetime.combine(day, time(0), tzinfo=zone), "url (date only)"
@@ -177,6 +177,46 @@ def modified(ctx: Context) -> Found | None:
             return value, ctx.rule_via("modified")
     zone = _local_zone(ctx)
     return _declared_date(ctx, "dateModified", MODIFIED_META, zone) or _printed_date(ctx, True, zone)
+
+
+# A page whose newest printed date is this much older than its fetch time was saved long before it was
+# fetched (an archive copy, an import): its "today" is not the fetch day.
+STALE_PAGE = timedelta(days=30)
+
+
+def _relative_to_page(ctx: Context, printed: Found, zone: tzinfo) -> Found:
+    """ "сегодня в 01:13", "3 hours ago" are read against the fetch time. On a page saved long before it
+    was fetched they mean the day it was rendered: the day of the newest full date it prints (its
+    comments', its sidebar's), which are all older than the fetch."""
+    if not printed[1].startswith(tuple(f"text-pattern:{p}" for p in RELATIVE_PATTERNS)) or not ctx.fetched_at:
+        return printed
+    newest = _newest_printed(ctx, zone)
+    if newest is None or ctx.fetched_at - newest < STALE_PAGE:
+        return printed
+    rendered = newest.replace(hour=23, minute=59)
+    again = parse_date_text(MODIFIED_LABEL.sub("", element_text(ctx.used[-1])), zone=zone, now=rendered)
+    if again is None or again.pattern not in RELATIVE_PATTERNS:
+        return printed
+    return again.value, f"{printed[1]} (against the page's newest date, not the fetch time)"
+
+
+def _newest_printed(ctx: Context, zone: tzinfo) -> datetime | None:
+    """The newest full date printed on the page as fetched (not after the fetch), when the page prints more
+    than one full date within a day or two of it: one stray old date (a founding year, a licence) says
+    nothing of when the page was rendered."""
+    whole = ctx.full if ctx.full is not None else ctx.root
+    found: list[datetime] = []
+    for element in whole.xpath(WHOLE_PAGE_DATES):
+        text = clean_line(element.text_content())
+        if not text or len(text) > 120 or not _DIGIT.search(text):
+            continue
+        hit = parse_date_text(text, zone=zone, now=None, fallback=False)
+        if hit and hit.has_year and (ctx.fetched_at is None or hit.value <= ctx.fetched_at):
+            found.append(hit.value)
+    if not found:
+        return None
+    newest = max(found)
+    return newest if sum(1 for value in found if newest - value <= timedelta(days=2)) >= 2 else None
 
 
 def _republished(ctx: Context, declared: Found, zone: tzinfo) -> Found | None:
