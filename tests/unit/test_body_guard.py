@@ -137,3 +137,22 @@ def test_headings_and_lists_of_an_article_in_plain_divs_are_kept() -> None:
     assert "1. QuickBooks" in record.text
     assert "Invoicing customization for your brand" in record.text
     assert "All rights reserved" not in record.text
+
+
+def test_a_comparison_table_whose_cells_wrap_words_in_paragraphs_stays_a_table() -> None:
+    rows = "".join(
+        f"<tr><td><p>{name}</p></td><td><p>Basic</p></td><td><p>Best</p></td><td><p>Best</p></td></tr>"
+        for name in ("Manufacturing", "Wholesale Distribution", "Hospitality", "Healthcare")
+    )
+    tree = lxml.html.fromstring(f"<html><body><table><tbody>{rows}</tbody></table></body></html>")
+    unwrap_layout_tables(tree)
+    assert tree.xpath("//table/tbody/tr/td")
+
+
+def test_a_table_of_page_columns_is_layout() -> None:
+    column = "<p>" + "A paragraph of the article in a column of an old layout table. " * 3 + "</p>"
+    tree = lxml.html.fromstring(
+        f"<html><body><table><tr><td>{column}</td><td><p>Menu</p></td></tr></table></body></html>"
+    )
+    unwrap_layout_tables(tree)
+    assert not tree.xpath("//table")

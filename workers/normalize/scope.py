@@ -115,9 +115,21 @@ def unwrap_layout_tables(root: etree._Element) -> None:
     another table or a long text is layout."""
     for table in reversed(root.xpath("//table")):  # innermost first: an outer table sees its inner verdict
         cells = table.xpath("./tr/td | ./*/tr/td | ./tr/th | ./*/tr/th")
-        if any(_is_layout_cell(cell) for cell in cells):
+        if not _is_data_grid(table) and any(_is_layout_cell(cell) for cell in cells):
             for part in [table, *table.xpath("./tr | ./*/tr | ./tbody | ./thead | ./tfoot"), *cells]:
                 part.tag = "div"
+
+
+def _is_data_grid(table: etree._Element) -> bool:
+    """A grid of at least three rows of the same three or more cells, none holding a table or a long text:
+    a comparison or a price list, whose cells may wrap their words in <p>, not a page's columns."""
+    rows = table.xpath("./tr | ./*/tr")
+    widths = [len(row.xpath("./td | ./th")) for row in rows]
+    if len(rows) < 3 or min(widths, default=0) < 3 or max(widths) != min(widths):
+        return False
+    return not table.xpath(".//td//table | .//th//table") and all(
+        len(cell.text_content()) <= LAYOUT_CELL_CHARS for cell in table.xpath(".//td | .//th")
+    )
 
 
 def _is_layout_cell(cell: etree._Element) -> bool:
