@@ -46,7 +46,7 @@ RUSSIAN_FLOORS = {
     "views_none": 1.00,
     "photo_credits": 0.95,
     "authors": 0.95,
-    "rubric": 0.94,
+    "rubric": 0.97,
 }
 # A page where plain trafilatura finds this much body is never rejected.
 FOUND_BY_PLAIN_EXTRACTOR = 200

@@ -283,3 +283,13 @@ def test_a_teaser_cards_counter_is_never_the_articles_views() -> None:
     assert own_counter in raw
     record = normalize_page(raw.replace(own_counter, b""), url=url)
     assert record.views is None, record.provenance.get("views")
+
+
+def test_a_forms_label_is_never_the_rubric() -> None:
+    html = (
+        "<html lang='ru'><body><article><h1>Налоги: договориться с властью</h1><p>"
+        + "Текст статьи о налогах и о том, как с ними жить. " * 8
+        + "</p><form class='complaint'><input type='radio' id='c1'><label for='c1' class='label-rad'>"
+        "Нарушение авторских прав</label></form></article></body></html>"
+    ).encode()
+    assert normalize_page(html, url="https://kp.example/daily/26000/1/").rubric != "Нарушение авторских прав"

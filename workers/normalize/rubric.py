@@ -113,6 +113,8 @@ def _rubric_candidates(ctx: Context) -> Iterator[tuple[str, str, etree._Element 
     for link in ctx.scope.xpath(".//a[contains(concat(' ', @rel, ' '), ' category ')]"):
         yield element_text(link), "html:rel=category", link
     for element, text in ctx.short_texts(limit=40):
+        if element.tag == "label" or element.xpath("ancestor::form"):
+            continue  # a form's control ("label-rad" of a complaint form's radio button), not page furniture
         if RUBRIC_CLASS.search(class_words(element)) and not re.search(r"\d", text) and not credit_from_text(text)[0]:
             yield text, "html:rubric-element", element
     links = [(a, _split(a.get("href") or "").path.rstrip("/")) for a in ctx.scope.iter("a")]
