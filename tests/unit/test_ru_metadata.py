@@ -289,7 +289,7 @@ def test_a_forms_label_is_never_the_rubric() -> None:
     html = (
         "<html lang='ru'><body><article><h1>Налоги: договориться с властью</h1><p>"
         + "Текст статьи о налогах и о том, как с ними жить. " * 8
-        + "</p><form class='complaint'><input type='radio' id='c1'><label for='c1' class='label-rad'>"
-        "Нарушение авторских прав</label></form></article></body></html>"
+        + "</p><div class='p-popup'><input type='radio' id='c1'><label for='c1' class='label-rad'>"
+        "Нарушение авторских прав</label></div></article></body></html>"
     ).encode()
     assert normalize_page(html, url="https://kp.example/daily/26000/1/").rubric != "Нарушение авторских прав"
