@@ -170,6 +170,7 @@ def _rfc2822(value: str) -> datetime | None:
         return None
 
 
+_DIGITS = re.compile(r"\d")
 # Words that may stand beside a date on a line of its own: labels, "Uhr", "в", zone names.
 DATE_LINE_WORDS = re.compile(
     r"(?i)^(?:stand|updated|last updated|published|posted|on|am|um|uhr|at|le|el|il|опубликовано|обновлено|"
@@ -181,7 +182,7 @@ DATE_LINE_WORDS = re.compile(
 def is_date_line(line: str) -> bool:
     """A line that is only a date stamp ("Stand: 03.08.2020 13:14 Uhr", "17 января 2026, 14:05"), with at
     most a label: the page's dateline furniture, never a sentence of the article."""
-    if len(line) > 60 or any(bar in line for bar in "|│") or line.rstrip().endswith(":"):
+    if len(line) > 60 or not _DIGITS.search(line) or any(bar in line for bar in "|│") or line.rstrip().endswith(":"):
         return False  # a table row, or a heading over the entries of a changelog
     for pattern in PATTERNS.values():
         match = pattern.search(line)

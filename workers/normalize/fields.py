@@ -625,10 +625,12 @@ def views(ctx: Context) -> Found | None:
     if found and (count := parse_views(found[1].split(":")[-1])) is not None:
         return count, f"meta:{found[0]}"
     own_path = urlsplit(_page_url(ctx)).path
-    found = _views_on_page((t for t in ctx.short_texts(limit=60) if not _in_teaser(t[0], own_path)), strict=False)
+    verdicts: dict[etree._Element, bool | None] = {}
+    texts = ctx.short_texts(limit=60)
+    found = _views_on_page(((el, t) for el, t in texts if not _in_teaser(el, own_path, verdicts)), strict=False)
     for block in () if found else _blocks_after(ctx.scope):
         texts = within(scan_short_texts(block), 60)
-        found = _views_on_page(((el, text) for el, text in texts if not _in_teaser(el, own_path)), strict=True)
+        found = _views_on_page(((el, t) for el, t in texts if not _in_teaser(el, own_path, verdicts)), strict=True)
         if found:
             break
     if found is None:
@@ -641,17 +643,30 @@ def views(ctx: Context) -> Found | None:
 TEASER_CARD_MAX_CHARS = 600
 
 
-def _in_teaser(element: etree._Element, own_path: str) -> bool:
+def _in_teaser(element: etree._Element, own_path: str, verdicts: dict[etree._Element, bool | None]) -> bool:
     """A counter in a card of another article: within a few levels up, a small block that links, with a
-    headline of several words, to another page (the article's own counter sits by its headline instead)."""
+    headline of several words, to another page (the article's own counter sits by its headline instead).
+    `verdicts` keeps each block's answer for the page: neighbouring counters share their blocks."""
     for level, block in enumerate(element.iterancestors()):
-        if level >= 3 or block.find(".//h1") is not None or len(block.text_content()) > TEASER_CARD_MAX_CHARS:
+        if level >= 3:
             return False
-        for link in block.iter("a"):
-            path = urlsplit(link.get("href", "")).path
-            if path and path not in ("/", own_path) and len(_WORDS.findall(link.text_content())) >= 4:
-                return True
+        if block not in verdicts:
+            verdicts[block] = _card_verdict(block, own_path)
+        if verdicts[block] is not None:
+            return bool(verdicts[block])
     return False
+
+
+def _card_verdict(block: etree._Element, own_path: str) -> bool | None:
+    """True: a teaser card; False: the article or something too big to be a card (look no further up);
+    None: neither, look at the next block up."""
+    if block.find(".//h1") is not None or len(block.text_content()) > TEASER_CARD_MAX_CHARS:
+        return False
+    for link in block.iter("a"):
+        path = urlsplit(link.get("href", "")).path
+        if path and path not in ("/", own_path) and len(_WORDS.findall(link.text_content())) >= 4:
+            return True
+    return None
 
 
 def _views_on_page(texts: Iterable[tuple[etree._Element, str]], strict: bool) -> tuple[int, str, Any] | None:
