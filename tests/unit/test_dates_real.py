@@ -269,16 +269,3 @@ def test_today_on_a_fresh_page_is_the_fetch_day() -> None:
     one_old_date = "<div class='comment'><time>10 мая 2017 в 09:07</time><p>Спасибо!</p></div>"
     record = normalize_page(_saved_post(one_old_date), url="https://habr.example/post/1/", fetched_at=fetched)
     assert record.published_at is not None and record.published_at.date() == date(2026, 11, 25)
-
-
-def test_a_date_only_in_the_articles_sentences_is_found_by_htmldates_extensive_search() -> None:
-    """Nothing declared, no date line: the last resort reads the page's text (htmldate's extensive search)."""
-    long = "Ein Absatz des Artikels über das Gedenken, lang genug, um als Text zu gelten. " * 6
-    html = (
-        f"<html lang='de'><body><article><h1>Gedenken an die Opfer</h1><p>{long}</p><p>{long}</p>"
-        "<p>Dieser Beitrag wurde am 27.01.2022 von der Redaktion in der Rubrik Politik veröffentlicht und seither"
-        " vielfach geteilt und kommentiert.</p></article></body></html>"
-    )
-    record = normalize_page(html.encode(), url="https://l-mag.example/artikel/gedenken")
-    assert record.published_at is not None and record.published_at.date() == date(2022, 1, 27)
-    assert record.provenance["published_at"].startswith("htmldate extensive")
