@@ -1,4 +1,5 @@
-"""What archiving one page costs against the embedded S3 API server, and against moto's own server.
+"""What archiving one page costs against each embedded S3 API server (SeaweedFS, moto behind waitress), and
+against moto's own server.
 
     python bench/s3.py [--pages 400]
 
@@ -11,9 +12,11 @@ It reports, it does not judge.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
+import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import TypeVar
@@ -25,13 +28,33 @@ sys.path.insert(0, str(ROOT))
 
 from deploy.local_services import free_port, server_process  # noqa: E402
 from deploy.sample_site.generated import Portal, article_path  # noqa: E402
+from deploy.seaweedfs import Seaweed, running  # noqa: E402
 from storage.rawstore import FetchFacts, RawStore  # noqa: E402
 
 T = TypeVar("T")
 CONTENT_TYPE = "text/html; charset=utf-8"
-SERVERS = {
-    "deploy.s3_server (moto's S3 app, waitress)": ["-m", "deploy.s3_server", "--port"],
-    "moto.server (Werkzeug dev server)": ["-m", "moto.server", "-H", "127.0.0.1", "-p"],
+KEYS = ("bench", "bench-secret")
+
+
+@contextlib.contextmanager
+def python_server(args: list[str]) -> Iterator[tuple[str, int]]:
+    port = free_port()
+    with server_process([sys.executable, *args, str(port)], port, args[1]) as server:
+        yield f"http://127.0.0.1:{port}", server.pid
+
+
+@contextlib.contextmanager
+def seaweedfs() -> Iterator[tuple[str, int]]:
+    with tempfile.TemporaryDirectory(prefix="bench-seaweedfs-") as root:
+        server = Seaweed.create(Path(root), *KEYS)
+        with running(server) as proc:
+            yield server.endpoint, proc.pid
+
+
+SERVERS: dict[str, Callable[[], contextlib.AbstractContextManager[tuple[str, int]]]] = {
+    "SeaweedFS (weed server -filer -s3)": seaweedfs,
+    "deploy.s3_server (moto's S3 app, waitress)": lambda: python_server(["-m", "deploy.s3_server", "--port"]),
+    "moto.server (Werkzeug dev server)": lambda: python_server(["-m", "moto.server", "-H", "127.0.0.1", "-p"]),
 }
 
 
@@ -47,12 +70,12 @@ def generated_pages(count: int) -> list[tuple[bytes, FetchFacts]]:
     return pages
 
 
-def measure(name: str, args: list[str], pages: list[tuple[bytes, FetchFacts]]) -> None:
-    port = free_port()
-    with server_process([sys.executable, *args, str(port)], port, name) as server:
-        store = RawStore.connect(f"http://127.0.0.1:{port}", "bench", "bench-secret", "bench")
+def measure(server: Callable[[], contextlib.AbstractContextManager[tuple[str, int]]],
+            pages: list[tuple[bytes, FetchFacts]]) -> None:  # fmt: skip
+    with server() as (endpoint, pid):
+        store = RawStore.connect(endpoint, *KEYS, "bench")
         store.ensure_bucket()
-        proc = psutil.Process(server.pid)
+        proc = psutil.Process(pid)
 
         def server_cpu() -> float:
             times = proc.cpu_times()
@@ -78,9 +101,9 @@ def main() -> None:
     args = parser.parse_args()
     pages = generated_pages(args.pages)
     print(f"{args.pages} article pages of ~{sum(len(b) for b, _ in pages) // args.pages // 1024} KiB")
-    for name, server_args in SERVERS.items():
+    for name, server in SERVERS.items():
         print(name)
-        measure(name, server_args, pages)
+        measure(server, pages)
 
 
 if __name__ == "__main__":
