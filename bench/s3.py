@@ -3,9 +3,9 @@ against moto's own server.
 
     python bench/s3.py [--pages 400]
 
-For each server (a fresh process on loopback), after one warm-up request: RawStore.put of N generated
-article pages (existence check + body + facts), then RawStore.get of each; prints wall time, client CPU
-and server CPU per page.
+For each server (a fresh process on loopback): how long from its start until a first upload was stored,
+the server CPU that took, then RawStore.put of N generated article pages (existence check + body + facts)
+and RawStore.get of each, with wall time, client CPU and server CPU per page, and the server's memory.
 It reports, it does not judge.
 """
 
@@ -72,14 +72,19 @@ def generated_pages(count: int) -> list[tuple[bytes, FetchFacts]]:
 
 def measure(server: Callable[[], contextlib.AbstractContextManager[tuple[str, int]]],
             pages: list[tuple[bytes, FetchFacts]]) -> None:  # fmt: skip
+    started = time.perf_counter()
     with server() as (endpoint, pid):
         store = RawStore.connect(endpoint, *KEYS, "bench")
         store.ensure_bucket()
+        store.put(b"warm-up", pages[0][1])  # moto builds its S3 backend on the first request
         proc = psutil.Process(pid)
 
         def server_cpu() -> float:
             times = proc.cpu_times()
             return times.user + times.system
+
+        print(f"  start until a first upload is stored: {time.perf_counter() - started:.2f} s, server CPU "
+              f"{server_cpu():.2f} s")  # fmt: skip
 
         def timed(label: str, call: Callable[[], list[T]]) -> list[T]:
             wall, client, served = time.perf_counter(), time.process_time(), server_cpu()
@@ -90,9 +95,9 @@ def measure(server: Callable[[], contextlib.AbstractContextManager[tuple[str, in
                   f"{(server_cpu() - served) / per_page:4.1f} ms per page")  # fmt: skip
             return result
 
-        store.put(b"warm-up", pages[0][1])  # moto builds its S3 backend on the first request
         keys = timed("put", lambda: [store.put(body, facts).key for body, facts in pages])
         timed("get", lambda: [store.get(key) for key in keys])
+        print(f"  server memory after: {proc.memory_info().rss / 2**20:.0f} MiB RSS")
 
 
 def main() -> None:
