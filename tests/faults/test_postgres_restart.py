@@ -87,8 +87,9 @@ def test_postgres_stopped_and_restarted_mid_crawl(settings: Settings, tmp_path: 
         crawl_output = crawl_log.read_text()
         print(f"{stop}; crawl: {crawl_output.strip().splitlines()[-1]}")
         assert "database back after" in crawl_output, crawl_output[-3000:]
-        # Paused: after the notice only what the downloader already held went out (≤ CRAWL_CONCURRENCY).
-        assert stop.article_requests_at_restart - stop.article_requests_at_notice <= local.crawl_concurrency
+        # Every article request waits for its state lookup before the downloader takes it: once the database
+        # was gone only what the downloader already held went out (≤ CRAWL_CONCURRENCY), noticed or not yet.
+        assert stop.article_requests_at_restart - stop.article_requests_at_stop <= local.crawl_concurrency
         assert stop.article_requests_at_restart < ARTICLES
         # Finished by itself, every article fetched once and stored once, nothing lost.
         assert fetched == Counter({article_path(n): 1 for n in range(ARTICLES)})
