@@ -50,7 +50,7 @@ def free_ports(count: int) -> list[int]:
 
 @dataclass(frozen=True)
 class Seaweed:
-    """One server's folder, ports and keys. The same object starts it again on its data (`running`)."""
+    """One server's folder, ports and keys. `start` with the same object starts it again on its data."""
 
     root: Path
     access_key: str
@@ -122,7 +122,7 @@ class Seaweed:
             Minio(f"127.0.0.1:{self.s3_port}", self.access_key, self.secret_key, secure=False,
                   http_client=http).list_buckets()  # fmt: skip
             status = json.loads(http.request("GET", f"http://127.0.0.1:{self.master_port}/dir/status").data)
-        except Exception:
+        except Exception:  # refused, reset, or an error answer while its parts start: not ready yet
             return False
         finally:
             http.clear()

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pytest
 
+from deploy import seaweedfs
 from deploy.demo import start_worker, stop_worker, wait_for_queue
 from deploy.sample_site.generated import PortalServer, article_path
 from deploy.settings import Settings
@@ -42,7 +43,6 @@ def _wait_for(condition: Callable[[], bool], timeout: float) -> float:
 
 
 def test_object_store_killed_and_restarted_with_its_data(settings: Settings, tmp_path: Path) -> None:
-    seaweedfs = pytest.importorskip("deploy.seaweedfs")
     try:
         seaweedfs.weed_binary()
     except RuntimeError as exc:
