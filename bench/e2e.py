@@ -65,6 +65,7 @@ def child_crawl(base_url: str, pipeline: bool, settings: list[str]) -> None:
 
 ROLES = (  # a process's role, by what its command line contains (first match)
     ("--child", "crawler"),
+    ("weed -logtostderr server", "S3 server (SeaweedFS)"),
     ("deploy.s3_server", "S3 server (moto)"),
     ("moto.server", "S3 server (moto)"),
     ("postgres", "PostgreSQL"),

