@@ -35,7 +35,7 @@ CORPUS_FLOORS = {
     ("htmldate_bbaw", "date_ok"): 0.935,
     ("trafilatura_eval", "date_ok"): 0.840,
     ("ALL", "title_f1"): 0.952,
-    ("ALL", "author_f1"): 0.852,
+    ("ALL", "author_f1"): 0.855,
 }
 RUSSIAN_FLOORS = {
     "title": 1.00,

@@ -182,3 +182,16 @@ def test_linked_co_authors_are_single_names_and_the_role_is_left_out():
     )
     body = f"<article><h1>Corona</h1>{byline}{BODY}</article>"
     assert page("", body)["authors"] == ["Lars Fischer", "Alina Schadwinkel"]
+
+
+def test_an_author_in_a_teaser_card_is_that_posts_not_the_articles() -> None:
+    body = "Текст записи в блоге о правде и о том, как её говорить. " * 8
+    html = (
+        "<html lang='ru'><body><div class='entry'><h1>Про правду</h1>"
+        "<p class='meta'><a href='/users/aksenov/' class='user'>Сергей Аксенов</a></p>"
+        f"<p>{body}</p></div><div class='news-list'><div class='one'><span class='date'>03.11.2011</span>"
+        "<span class='author-name'>Лев Пономарев</span>: <a href='/blogs/free/entries/192850.html'>О незаконной"
+        " деятельности полиции в Москве</a></div></div></body></html>"
+    ).encode()
+    record = normalize_page(html, url="http://grani.example/blogs/free/entries/192820.html")
+    assert "Лев Пономарев" not in record.authors

@@ -623,8 +623,7 @@ def views(ctx: Context) -> Found | None:
     found = ctx.markup.first_meta("userinteractioncount", "interactioncount")
     if found and (count := parse_views(found[1].split(":")[-1])) is not None:
         return count, f"meta:{found[0]}"
-    own_path = urlsplit(_page_url(ctx)).path
-    verdicts: dict[etree._Element, bool | None] = {}
+    own_path, verdicts = urlsplit(_page_url(ctx)).path, ctx.page_cache.setdefault("teaser verdicts", {})
     texts = ctx.short_texts(limit=60)
     found = _views_on_page(((el, t) for el, t in texts if not _in_teaser(el, own_path, verdicts)), strict=False)
     for block in () if found else _blocks_after(ctx.scope):
@@ -663,9 +662,14 @@ def _card_verdict(block: etree._Element, own_path: str) -> bool | None:
         return False
     for link in block.iter("a"):
         path = urlsplit(link.get("href", "")).path
-        if path and path not in ("/", own_path) and len(_WORDS.findall(link.text_content())) >= 4:
+        # A headline of several words leading elsewhere; a link to an author's page is no teaser.
+        if path and path not in ("/", own_path) and not PROFILE_HREF.search(path) and _headline_words(link):
             return True
     return None
+
+
+def _headline_words(link: etree._Element) -> bool:
+    return len(_WORDS.findall(link.text_content())) >= 4
 
 
 def _views_on_page(texts: Iterable[tuple[etree._Element, str]], strict: bool) -> tuple[int, str, Any] | None:
@@ -880,8 +884,10 @@ def _byline(ctx: Context, sites: list[str], site_named: list[str]) -> Found | No
             return False
         return True
 
-    # One pass finds the few elements whose attributes mention an author; the passes below sort them.
-    marked = _author_marked(ctx.root)
+    # One pass finds the few elements whose attributes mention an author; the passes below sort them. An
+    # author in a teaser card ("Лев Пономарев: О незаконной…" in a list of other posts) is that post's.
+    own_path, verdicts = urlsplit(_page_url(ctx)).path, ctx.page_cache.setdefault("teaser verdicts", {})
+    marked = [el for el in _author_marked(ctx.root) if not _in_teaser(el, own_path, verdicts)]
     in_scope = [el for el in marked if _inside(el, ctx.scope)]
     names_found: list[str] = []
     for candidates in (in_scope, marked):
