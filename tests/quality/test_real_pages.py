@@ -44,7 +44,7 @@ RUSSIAN_FLOORS = {
     "text_end": 0.90,
     "views": 1.00,
     "views_none": 1.00,
-    "photo_credits": 0.95,
+    "photo_credits": 1.00,
     "authors": 0.95,
     "rubric": 0.97,
 }

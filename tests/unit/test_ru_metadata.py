@@ -293,3 +293,17 @@ def test_a_forms_label_is_never_the_rubric() -> None:
         "Нарушение авторских прав</label></div></article></body></html>"
     ).encode()
     assert normalize_page(html, url="https://kp.example/daily/26000/1/").rubric != "Нарушение авторских прав"
+
+
+def test_photo_credit_declared_for_the_articles_image_in_microdata() -> None:
+    """The picture's credit line sits in an inset the boilerplate step drops; the ImageObject declares it."""
+    body = "Певица заявила, что тоже является добровольцем и поздравила детей. " * 6
+    html = (
+        "<html lang='ru'><body><div itemscope itemtype='http://schema.org/NewsArticle'><h1>Нюша поздравила детей</h1>"
+        "<div class='item-text-incut'><div itemprop='image' itemscope itemtype='http://schema.org/ImageObject'>"
+        "<img src='/p.jpg'><span class='item-img-author'>Фото: <span itemprop='author' itemscope"
+        " itemtype='http://schema.org/Person'><span itemprop='name'>Илья Московец © URA.RU</span></span></span>"
+        f"</div></div><p>{body}</p></div></body></html>"
+    ).encode()
+    record = normalize_page(html, url="https://ura.example/news/1052317323")
+    assert record.photo_credits == ("Илья Московец © URA.RU",)

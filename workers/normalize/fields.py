@@ -751,7 +751,35 @@ def photo_credits(ctx: Context) -> Found | None:
     if in_lines:
         found.extend(in_lines)
         via = via or "text-pattern:credit-line"
+    if not found and (declared := _image_object_credits(ctx)):
+        found, via = declared, "microdata:ImageObject"
     return (_unique(found), via) if found and via else None
+
+
+# The article's own pictures in microdata: an ImageObject that is the image of the page's article item.
+ARTICLE_IMAGE_XPATH = (
+    "//*[@itemscope][contains(@itemtype, 'ImageObject')][contains(concat(' ', normalize-space(@itemprop), ' '),"
+    " ' image ')]"
+)
+CREDIT_PROPS = ("creditText", "copyrightHolder", "author", "creator")
+
+
+def _image_object_credits(ctx: Context) -> list[str]:
+    """Credits the page declares for the article's pictures (schema.org ImageObject creditText,
+    copyrightHolder, author or creator, a Person's name or plain text), read from the page as fetched: the
+    block that shows them may be one the boilerplate step dropped (an inset beside the text)."""
+    tree = ctx.full if ctx.full is not None else ctx.root
+    found: list[str] = []
+    for image in tree.xpath(ARTICLE_IMAGE_XPATH)[:5]:
+        for prop in CREDIT_PROPS:
+            for holder in image.xpath(f".//*[contains(concat(' ', normalize-space(@itemprop), ' '), ' {prop} ')]"):
+                names = holder.xpath(".//*[@itemprop='name']") if holder.get("itemscope") is not None else [holder]
+                for name in names:
+                    raw = name.get("content") or element_text(name)
+                    value = credit_from_text(raw)[0] or raw.strip(" .")
+                    if value and len(value) <= 80 and value not in found:
+                        found.append(value)
+    return found
 
 
 def _header_outside_scope(ctx: Context) -> etree._Element | None:
