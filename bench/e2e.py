@@ -29,8 +29,10 @@ sys.path.insert(0, str(ROOT))
 from deploy.demo import start_worker, stop_worker, wait_for_queue  # noqa: E402
 from deploy.local_services import free_port, local_services, wait_for_port  # noqa: E402
 from deploy.settings import Settings  # noqa: E402
+from scrapy_project.steps import STAT_PREFIX  # noqa: E402
 from storage.db import connect  # noqa: E402
 from storage.migrate import apply_migrations  # noqa: E402
+from workers.steps import DIR_VARIABLE  # noqa: E402
 
 
 def child_crawl(base_url: str, pipeline: bool, settings: list[str]) -> None:
@@ -58,6 +60,7 @@ def child_crawl(base_url: str, pipeline: bool, settings: list[str]) -> None:
                 "responses": stats.get("response_received_count", 0),
                 "items": stats.get("item_scraped_count", 0),
                 "peak_rss": stats.get("memusage/max", 0),
+                "steps": {k.removeprefix(STAT_PREFIX): v for k, v in stats.items() if k.startswith(STAT_PREFIX)},
             }
         )
     )
@@ -165,6 +168,8 @@ def main() -> None:
             apply_migrations(settings.database_url)
             bare = run_crawl(settings, base_url, pipeline=False, scrapy_settings=args.set)
 
+            steps_dir = tempfile.mkdtemp(prefix="bench-steps-")
+            os.environ[DIR_VARIABLE] = steps_dir  # each pool process leaves its step totals there on exit
             worker = start_worker(settings, Path(tempfile.gettempdir()) / "bench-worker.log", args.workers)
             peak = PeakRss(worker.pid)
             peak.start()
@@ -187,6 +192,7 @@ def main() -> None:
         site.terminate()
         site.wait()
 
+    worker_steps = read_worker_steps(Path(steps_dir))
     bare_rate = bare["items"] / bare["seconds"]
     full_rate = stored / total
     mib = 1024 * 1024
@@ -207,6 +213,25 @@ def main() -> None:
         f"  {'all':18s} {1000 * sum(cpu_seconds.values()) / max(stored, 1):5.1f} ms"
         f" (the machine has {os.cpu_count()} cores: {total * (os.cpu_count() or 1):.0f} CPU-s in {total:.1f} s)"
     )
+    print_steps("crawler", full["steps"], cpu_seconds.get("crawler", 0.0), stored, "fetch, parse, Scrapy, threads")
+    print_steps("Celery workers", worker_steps, cpu_seconds.get("Celery workers", 0.0), stored, "Celery, kombu")
+
+
+def read_worker_steps(folder: Path) -> dict[str, float]:
+    """The step totals the worker's pool processes wrote when they exited (workers/steps.py), summed."""
+    totals: dict[str, float] = {}
+    for file in folder.glob("worker-*.json"):
+        for step, seconds in json.loads(file.read_text()).items():
+            totals[step] = totals.get(step, 0.0) + seconds
+    return totals
+
+
+def print_steps(role: str, steps: dict[str, float], role_seconds: float, stored: int, rest: str) -> None:
+    """A process's CPU per stored page by step (the thread's CPU inside each step), and what is left."""
+    per_page = {step: 1000 * seconds / max(stored, 1) for step, seconds in steps.items()}
+    left = 1000 * role_seconds / max(stored, 1) - sum(per_page.values())
+    parts = [f"{step} {ms:.1f}" for step, ms in sorted(per_page.items(), key=lambda kv: -kv[1])]
+    print(f"  inside {role}: {', '.join(parts)}, rest ({rest}) {left:.1f} ms")
 
 
 if __name__ == "__main__":

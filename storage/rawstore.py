@@ -3,7 +3,12 @@
 A body is stored gzip-compressed under a key derived from the SHA-256 of the bytes the server sent,
 so the same body stored twice is one object. The facts of the fetch that first stored it (URL, final
 URL, status, response headers, time) sit beside it as JSON. The facts object is written last, so its
-presence means the pair is complete; storing again from the same URL is then a no-op.
+presence means the pair is complete; storing again from the same URL then adds nothing.
+
+Two requests archive a new page: the body, then its facts with `If-None-Match: *` (a conditional write:
+S3 since 2024, MinIO, moto), which only the first fetch of a body wins. No existence check comes first:
+writing the same bytes to a content-addressed key again is harmless, and a refused facts write is how a
+body already archived is noticed.
 
 The same bytes served by another URL (a mirror, a site that moved, a syndicated copy) keep their own
 facts too, under `<sha256>.urls/<hash of the final URL>.fetch.json`, once per URL: every URL that served
@@ -14,7 +19,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-import io
 import json
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
@@ -42,6 +46,8 @@ def first_header(headers: dict[str, list[str]], name: str) -> str | None:
 
 
 _MISSING = ("NoSuchKey", "NoSuchObject", "ResourceNotFound", "NoSuchBucket")
+# A conditional write refused because the object exists (409 from a write racing another one).
+_EXISTS = ("PreconditionFailed", "ConditionalRequestConflict")
 
 
 class MissingObject(LookupError):
@@ -77,6 +83,7 @@ class StoredRaw:
     sha256: str
     created: bool  # False when the object was already archived
     new_url: bool = False  # archived already, from another URL: this URL's facts were added
+    packed: bytes = field(default=b"", repr=False)  # the body as stored (gzip), for a task to carry
 
 
 def body_key(sha256_hex: str) -> str:
@@ -99,6 +106,15 @@ def url_facts_key(raw_key: str, final_url: str) -> str:
 def compress(body: bytes) -> bytes:
     # mtime=0: the same body always compresses to the same bytes.
     return gzip.compress(body, compresslevel=6, mtime=0)
+
+
+def unpack(key: str, packed: bytes) -> bytes:
+    """The body inside a stored object's bytes, checked against the SHA-256 its key names: exactly the bytes
+    the server sent, or ValueError."""
+    body = gzip.decompress(packed)
+    if hashlib.sha256(body).hexdigest() != key.removesuffix(BODY_SUFFIX).rsplit("/", 1)[-1]:
+        raise ValueError(f"the bytes given for {key!r} are not that object")
+    return body
 
 
 class S3Settings(Protocol):
@@ -145,26 +161,20 @@ class RawStore:
         facts alone from another one (once per URL)."""
         sha = hashlib.sha256(body).hexdigest()
         key = body_key(sha)
+        packed = compress(body)
+        headers = {"Content-Type": "application/gzip", "x-amz-meta-sha256": sha,
+                   "x-amz-meta-original-length": str(len(body))}  # fmt: skip
+        self._write(key, packed, headers)
+        if self._put_facts(facts_key(key), facts):
+            return StoredRaw(key=key, sha256=sha, created=True, packed=packed)
         first = self._stat(facts_key(key))
-        if first is None:
-            packed = compress(body)
-            self.client.put_object(
-                self.bucket,
-                key,
-                io.BytesIO(packed),
-                len(packed),
-                content_type="application/gzip",
-                metadata={"sha256": sha, "original-length": str(len(body))},
-            )
-            self._put_facts(facts_key(key), facts)
-            return StoredRaw(key=key, sha256=sha, created=True)
+        if first is None:  # removed since the refusal (an audit forgot it): this fetch is the first again
+            self._put_facts(facts_key(key), facts, only_new=False)
+            return StoredRaw(key=key, sha256=sha, created=True, packed=packed)
         if self._first_url_hash(key, first) == url_hash(facts.final_url):
-            return StoredRaw(key=key, sha256=sha, created=False)
-        other = url_facts_key(key, facts.final_url)
-        if self._stat(other) is not None:
-            return StoredRaw(key=key, sha256=sha, created=False)
-        self._put_facts(other, facts)
-        return StoredRaw(key=key, sha256=sha, created=False, new_url=True)
+            return StoredRaw(key=key, sha256=sha, created=False, packed=packed)
+        new_url = self._put_facts(url_facts_key(key, facts.final_url), facts)
+        return StoredRaw(key=key, sha256=sha, created=False, new_url=new_url, packed=packed)
 
     def get(self, key: str) -> bytes:
         """The exact bytes the server sent. MissingObject if there is no such object (not transient)."""
@@ -207,12 +217,23 @@ class RawStore:
     def _read_facts(self, name: str) -> FetchFacts:
         return FetchFacts(**json.loads(self._read(name)))
 
-    def _put_facts(self, name: str, facts: FetchFacts) -> None:
-        doc = facts.to_json()
-        metadata = {_URL_METADATA: url_hash(facts.final_url)}
-        self.client.put_object(
-            self.bucket, name, io.BytesIO(doc), len(doc), content_type="application/json", metadata=metadata
-        )
+    def _put_facts(self, name: str, facts: FetchFacts, only_new: bool = True) -> bool:
+        """Write a facts object; with `only_new`, only if there is none under that name yet (False then)."""
+        headers = {"Content-Type": "application/json", f"x-amz-meta-{_URL_METADATA}": url_hash(facts.final_url)}
+        if only_new:
+            headers["If-None-Match"] = "*"
+        try:
+            self._write(name, facts.to_json(), headers)
+        except S3Error as exc:
+            if only_new and exc.code in _EXISTS:
+                return False
+            raise
+        return True
+
+    def _write(self, name: str, data: bytes, headers: dict[str, str]) -> None:
+        # minio-py's public put_object has no way to send If-None-Match; its single-request PUT does (the
+        # same call put_object makes for an object under its part size, headers as S3 names them).
+        self.client._put_object(self.bucket, name, data, headers=dict(headers))
 
     def _first_url_hash(self, key: str, first: Object) -> str:
         """The final URL's hash of the first fetch of a body: from the facts object's metadata, or from the

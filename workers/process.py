@@ -9,7 +9,7 @@ from datetime import datetime
 
 from psycopg_pool import ConnectionPool
 
-from storage.rawstore import MissingObject, RawStore
+from storage.rawstore import MissingObject, RawStore, unpack
 from storage.records import (
     ArticleRow,
     clear_failures,
@@ -20,6 +20,7 @@ from storage.records import (
     upsert_article,
 )
 from workers.normalize import DEFAULT_MAX_BYTES, ArticleRecord, NormalizeError, SiteRules, normalize_page
+from workers.steps import STEPS
 
 log = logging.getLogger(__name__)
 
@@ -44,11 +45,14 @@ def normalize_archived(
     rules: SiteRules | None = None,
     max_bytes: int = DEFAULT_MAX_BYTES,
     content_encoding: str | None = None,
+    packed: bytes | None = None,
 ) -> Outcome:
     """Idempotent: the same message processed twice leaves one article row (or one failure row) and one
-    views point. A page that cannot be normalized stays archived and gets a failures row."""
+    views point. A page that cannot be normalized stays archived and gets a failures row. `packed`: the
+    raw object's bytes as the crawler stored them, carried by the task; used only if they are that object."""
     try:
-        body = store.get(raw_key)
+        with STEPS.measure("load"):
+            body = _load(store, raw_key, packed)
     except MissingObject as exc:  # announced but not in the store: say so, do not retry forever
         log.error("raw object missing for %s: %s", url, exc)
         with pool.connection() as conn:
@@ -56,8 +60,9 @@ def normalize_archived(
         return Outcome("failed", url, str(exc))
     fetched = datetime.fromisoformat(fetched_at)
     try:
-        record = normalize_page(body, url=url, content_type=content_type, fetched_at=fetched, rules=rules,
-                                max_bytes=max_bytes, content_encoding=content_encoding)  # fmt: skip
+        with STEPS.measure("extract"):
+            record = normalize_page(body, url=url, content_type=content_type, fetched_at=fetched, rules=rules,
+                                    max_bytes=max_bytes, content_encoding=content_encoding)  # fmt: skip
     except NormalizeError as exc:
         log.warning("normalize failed for %s (%s): %s", url, raw_key, exc.reason)
         with pool.connection() as conn:
@@ -66,13 +71,22 @@ def normalize_archived(
 
     row = article_row(record, raw_key=raw_key, fetched_at=fetched, source=source)
     # Pipeline mode: statements whose results are not read go out together (about half the round trips).
-    with pool.connection() as conn, conn.pipeline():
+    with STEPS.measure("store"), pool.connection() as conn, conn.pipeline():
         written = upsert_article(conn, row)
         new_version = record_version(conn, row)
         if record.views is not None:
             record_views(conn, url=record.url, observed_at=fetched, views=record.views, raw_key=raw_key)
         clear_failures(conn, url, "normalize")
     return Outcome("stored" if written == "written" else written, record.url, new_version=new_version)
+
+
+def _load(store: RawStore, raw_key: str, packed: bytes | None) -> bytes:
+    if packed:
+        try:
+            return unpack(raw_key, packed)
+        except (ValueError, OSError, EOFError) as exc:  # not that object after all: the archive has it
+            log.warning("bytes sent with the task for %s are not that object (%s): reading the archive", raw_key, exc)
+    return store.get(raw_key)
 
 
 def reprocess_archived(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -50,9 +51,11 @@ def normalize(
     source: str | None = None,
     content_type: str | None = None,
     content_encoding: str | None = None,
+    raw_b64: str | None = None,
 ) -> str:
     """Normalize one archived page into its article record (or a failures row). `content_encoding`: the
-    codings the archived body still has (a page imported from a WARC keeps them as sent)."""
+    codings the archived body still has (a page imported from a WARC keeps them as sent). `raw_b64`: the
+    raw object's bytes (gzip, base64) sent by the crawler, so the archive need not be read back."""
     outcome = normalize_archived(
         resources.raw_store(),
         resources.pool(),
@@ -64,6 +67,7 @@ def normalize(
         rules=resources.site_rules().get(source or ""),
         max_bytes=resources.settings().max_page_bytes,
         content_encoding=content_encoding,
+        packed=base64.b64decode(raw_b64) if raw_b64 else None,
     )
     return outcome.status
 

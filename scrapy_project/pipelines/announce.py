@@ -1,8 +1,14 @@
 """Second pipeline: tell the workers an archived page is ready, by task name (no import of workers).
-While the broker is unreachable the send is retried and the crawl paused (scrapy_project/outage.py)."""
+While the broker is unreachable the send is retried and the crawl paused (scrapy_project/outage.py).
+
+The task carries the archived object's bytes when they are small (ANNOUNCE_INLINE_MAX_BYTES, gzip), so
+the worker need not read back what was just written; it checks them against the SHA-256 in the key and
+reads the archive when they are absent or do not match. They are sent only after the archive write
+succeeded: the archive stays the record, the copy in the task is a shortcut to it."""
 
 from __future__ import annotations
 
+import base64
 import logging
 from typing import Any
 
@@ -13,11 +19,14 @@ from scrapy.exceptions import DropItem, NotConfigured
 
 from scrapy_project.items import FetchedPage
 from scrapy_project.outage import ServiceGate
+from scrapy_project.steps import CrawlSteps
 
 log = logging.getLogger(__name__)
 
 NORMALIZE_TASK = "newsarchive.normalize"
 NORMALIZE_QUEUE = "normalize"
+# A queue of waiting tasks holds these bytes in Redis: 32 KiB of gzip is ~100 KiB of page, most articles.
+DEFAULT_INLINE_MAX_BYTES = 32 * 1024
 
 
 class AnnouncePipeline:
@@ -25,6 +34,8 @@ class AnnouncePipeline:
         self.client = client
         self.stats = crawler.stats
         self.gate = ServiceGate.of(crawler)
+        self.steps = CrawlSteps.of(crawler)
+        self.inline_max = crawler.settings.getint("ANNOUNCE_INLINE_MAX_BYTES", DEFAULT_INLINE_MAX_BYTES)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> AnnouncePipeline:
@@ -42,7 +53,7 @@ class AnnouncePipeline:
         if page.unchanged:  # the same bytes as last time: its record is already what they give
             return page  # (counted as newsarchive/unchanged_body by the state pipeline)
         try:
-            await self.gate.call("broker", self._send, page)
+            await self.gate.call("broker", self.steps.call, "announce", self._send, page)
         except Exception as exc:
             self.stats.inc_value("newsarchive/announce_failed")
             log.error("archived as %s but not announced: %s: %s", page.raw_key, page.url, exc)
@@ -62,6 +73,10 @@ class AnnouncePipeline:
                 # A coding Scrapy left on the body (a broken gzip kept as sent); only when there is one, as a
                 # worker of the previous release knows no such argument.
                 **({"content_encoding": encoding} if (encoding := page.header("Content-Encoding")) else {}),
+                **({"raw_b64": base64.b64encode(page.packed).decode()} if self._inline(page) else {}),
             },
             queue=NORMALIZE_QUEUE,
         )
+
+    def _inline(self, page: FetchedPage) -> bool:
+        return 0 < len(page.packed) <= self.inline_max

@@ -10,7 +10,7 @@ from deploy.sample_site.build import article_url, file_for
 from deploy.sample_site.content import load_site
 from deploy.settings import Settings
 from storage.db import connect
-from storage.rawstore import FetchFacts, RawStore
+from storage.rawstore import FetchFacts, RawStore, compress, unpack
 from workers.process import normalize_archived
 
 pytestmark = pytest.mark.integration
@@ -131,3 +131,26 @@ def test_each_distinct_content_is_one_version(settings: Settings, raw_store: Raw
     assert len(versions) == 2
     assert "Дополнено" not in versions[0]["body"] and "Дополнено" in versions[1]["body"]
     assert [r["body"] for r in current] == [versions[1]["body"]]
+
+
+def test_bytes_sent_with_the_task_are_used_only_when_they_are_that_object(  # type: ignore[no-untyped-def]
+    settings: Settings, raw_store: RawStore, pool
+) -> None:
+    articles = load_site("vologda")[:2]
+    urls = [URL_BASE + article_url(a) for a in articles]
+    bodies = [file_for(article_url(a)).read_bytes() for a in articles]
+    facts = FetchFacts(url=urls[0], final_url=urls[0], status=200, fetched_at=datetime.now(UTC).isoformat())
+    stored = raw_store.put(bodies[0], facts)
+    assert unpack(stored.key, stored.packed) == bodies[0]
+    raw_store.client.remove_object(raw_store.bucket, stored.key)  # the archive cannot be what was read
+    ok = normalize_archived(raw_store, pool, raw_key=stored.key, url=urls[0], fetched_at=facts.fetched_at,
+                            content_type="text/html; charset=utf-8", packed=stored.packed)  # fmt: skip
+    assert ok.status == "stored"
+    # Bytes of another page under this key: not used; the archive is read, and it has no such object now.
+    wrong = normalize_archived(raw_store, pool, raw_key=stored.key, url=urls[1], fetched_at=facts.fetched_at,
+                               content_type="text/html; charset=utf-8", packed=compress(bodies[1]))  # fmt: skip
+    assert wrong.status == "failed" and "no raw object" in wrong.detail
+    with connect(settings.database_url) as conn:
+        titles = [row["title"] for row in conn.execute("SELECT title FROM articles").fetchall()]
+        stage = conn.execute("SELECT stage FROM failures").fetchone()["stage"]
+    assert titles == [articles[0].title] and stage == "load"
