@@ -20,6 +20,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import psutil
 
@@ -80,23 +81,35 @@ ROLES = (  # a process's role, by what its command line contains (first match)
 class CpuByRole(threading.Thread):
     """CPU seconds (user + system) each role's processes use between start() and stop(), sampled every
     0.2 s; a process that ends between two samples loses at most its last 0.2 s. Says where a page's CPU
-    goes when every service shares the machine."""
+    goes when every service shares the machine. Only this run's processes count: the children of this
+    benchmark (site, crawler, worker, Redis, S3 server) and the PostgreSQL server whose data folder is
+    named in `database_url`; on a shared machine, another run's servers and workers would look the same."""
 
-    def __init__(self) -> None:
+    def __init__(self, database_url: str) -> None:
         super().__init__(daemon=True)
         self.since: dict[int, float] = {}  # pid -> CPU seconds when first seen in the window
         self.last: dict[int, tuple[str, float]] = {}
         self.done = threading.Event()
+        self.roots = [psutil.Process(), *postgres_servers(database_url)]
+
+    def _processes(self) -> list[psutil.Process]:
+        procs: list[psutil.Process] = []
+        for root in self.roots:
+            try:
+                procs += [root, *root.children(recursive=True)]
+            except psutil.Error:
+                continue
+        return procs
 
     def _sample(self, first: bool) -> None:
-        for proc in psutil.process_iter(["cmdline"]):
-            cmd = " ".join(proc.info["cmdline"] or ())
-            role = next((name for marker, name in ROLES if marker in cmd), None)
-            if role is None:
-                continue
+        for proc in self._processes():
             try:
+                cmd = " ".join(proc.cmdline())
                 times = proc.cpu_times()
             except psutil.Error:
+                continue
+            role = next((name for marker, name in ROLES if marker in cmd), None)
+            if role is None:
                 continue
             used = times.user + times.system
             self.since.setdefault(proc.pid, used if first else 0.0)
@@ -115,6 +128,20 @@ class CpuByRole(threading.Thread):
         for pid, (role, used) in self.last.items():
             totals[role] = totals.get(role, 0.0) + used - self.since[pid]
         return totals
+
+
+def postgres_servers(database_url: str) -> list[psutil.Process]:
+    """The postmaster of a local server reached through a socket folder (pgserver's `?host=<data folder>`):
+    the process whose command line names that folder. None for a server elsewhere."""
+    folder = parse_qs(urlsplit(database_url).query).get("host", [""])[0]
+    if not folder.startswith("/"):
+        return []
+    found = []
+    for proc in psutil.process_iter(["cmdline"]):
+        cmd = proc.info["cmdline"] or []
+        if cmd and cmd[0].endswith("postgres") and folder in cmd:
+            found.append(proc)
+    return found
 
 
 class PeakRss(threading.Thread):
@@ -173,7 +200,7 @@ def main() -> None:
             worker = start_worker(settings, Path(tempfile.gettempdir()) / "bench-worker.log", args.workers)
             peak = PeakRss(worker.pid)
             peak.start()
-            cpu = CpuByRole()
+            cpu = CpuByRole(settings.database_url)
             try:
                 time.sleep(2)  # let the pool start, as it would be in production
                 cpu.start()
