@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import base64
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
 import urllib3.exceptions
+from celery.exceptions import SoftTimeLimitExceeded
 from minio.error import S3Error
 
-from storage.records import archived_keys_between
+from storage.records import archived_keys_between, record_failure
 from workers import resources
 from workers.audit import audit
 from workers.celery_app import app
@@ -19,6 +21,8 @@ from workers.page_task import PageTask
 from workers.process import archived_keys, normalize_archived, reprocess_archived
 from workers.reconcile import Pending, reconcile
 from workers.stories import regroup_recent
+
+log = logging.getLogger(__name__)
 
 # Services that may come back: retry with exponential backoff and jitter.
 TRANSIENT_ERRORS = (psycopg.OperationalError, urllib3.exceptions.HTTPError, S3Error, ConnectionError)
@@ -53,6 +57,19 @@ def normalize(
     content_encoding: str | None = None,
     raw_b64: str | None = None,
 ) -> str:
+    """Normalize one archived page into its article record (or a failures row): normalize_page below."""
+    return normalize_page(raw_key, url, fetched_at, source, content_type, content_encoding, raw_b64)
+
+
+def normalize_page(
+    raw_key: str,
+    url: str,
+    fetched_at: str,
+    source: str | None = None,
+    content_type: str | None = None,
+    content_encoding: str | None = None,
+    raw_b64: str | None = None,
+) -> str:
     """Normalize one archived page into its article record (or a failures row). `content_encoding`: the
     codings the archived body still has (a page imported from a WARC keeps them as sent). `raw_b64`: the
     raw object's bytes (gzip, base64) sent by the crawler, so the archive need not be read back."""
@@ -70,6 +87,28 @@ def normalize(
         packed=base64.b64decode(raw_b64) if raw_b64 else None,
     )
     return outcome.status
+
+
+@app.task(name="newsarchive.normalize_pages", bind=True, **PAGE_TASK)
+def normalize_pages(self: PageTask, pages: list[dict[str, Any]]) -> str:
+    """Several pages the crawler archived close together, each normalized as by `newsarchive.normalize`
+    (its own record or failures row): one message and one acknowledgement for them all. A retry runs the
+    batch again, which changes nothing for the pages already done (every write is idempotent). A page that
+    runs into the soft time limit gets its failures row, and the pages after it go out as a new batch."""
+    outcomes = []
+    for done, page in enumerate(pages):
+        try:
+            outcomes.append(normalize_page(**page))
+        except SoftTimeLimitExceeded:
+            reason = f"gave up: longer than {self.soft_time_limit} s"
+            log.error("newsarchive.normalize_pages %s (%s): %s", page.get("url"), page.get("raw_key"), reason)
+            with resources.pool().connection() as conn:
+                record_failure(conn, url=page["url"], stage="normalize", reason=reason, raw_key=page["raw_key"],
+                               source=page.get("source"))  # fmt: skip
+            if rest := pages[done + 1 :]:
+                normalize_pages.apply_async(kwargs={"pages": rest}, queue="normalize")
+            return ", ".join([*outcomes, "failed", f"{len(rest)} sent again"])
+    return ", ".join(outcomes)
 
 
 @app.task(name="newsarchive.reprocess", **PAGE_TASK)
