@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -11,7 +12,8 @@ from deploy.sample_site.content import load_site
 from deploy.settings import Settings
 from storage.db import connect
 from storage.rawstore import FetchFacts, RawStore, compress, unpack
-from workers.process import normalize_archived
+from workers.normalize import DEFAULT_MAX_BYTES
+from workers.process import Page, normalize_archived, prepare, write_all
 
 pytestmark = pytest.mark.integration
 URL_BASE = "http://127.0.0.1:8765"
@@ -154,3 +156,26 @@ def test_bytes_sent_with_the_task_are_used_only_when_they_are_that_object(  # ty
         titles = [row["title"] for row in conn.execute("SELECT title FROM articles").fetchall()]
         stage = conn.execute("SELECT stage FROM failures").fetchone()["stage"]
     assert titles == [articles[0].title] and stage == "load"
+
+
+def test_a_batch_is_one_transaction_and_a_page_the_database_refuses_does_not_sink_the_others(  # type: ignore[no-untyped-def]
+    settings: Settings, raw_store: RawStore, pool
+) -> None:
+    articles = load_site("vologda")[:3]
+    ready = []
+    for article in articles:
+        url = URL_BASE + article_url(article)
+        key = archive(raw_store, file_for(article_url(article)).read_bytes(), url)
+        page = Page(key, url, datetime.now(UTC).isoformat(), "sample-vologda", "text/html; charset=utf-8")
+        ready.append(prepare(raw_store, page, rules=None, max_bytes=DEFAULT_MAX_BYTES))
+    assert [r.status for r in write_all(pool, ready[:2])] == ["stored", "stored"]
+    record = ready[2].record
+    assert record is not None
+    refused = replace(ready[2], record=replace(record, title="a NUL \x00 PostgreSQL will not store"))
+    outcomes = write_all(pool, [ready[0], refused, ready[1]])  # the database refuses the middle one
+    assert [o.status for o in outcomes] == ["unchanged", "failed", "unchanged"]
+    with connect(settings.database_url) as conn:
+        assert conn.execute("SELECT count(*) AS n FROM articles").fetchone()["n"] == 2
+        failure = conn.execute("SELECT url, stage, reason FROM failures").fetchone()
+    assert failure["url"] == refused.page.url and failure["stage"] == "normalize"
+    assert "NUL" in failure["reason"] or "0x00" in failure["reason"]
