@@ -7,8 +7,10 @@ news-please 1.6.16 runs from its own virtualenv under the cache dir (made on the
 conflict with this project's). It drops the port from start URLs, so the site is served on port 80 (this
 needs root, or a capability to bind it). Its default pipelines run: extraction (newspaper, readability,
 date, language), the page as HTML and the article as JSON on local disk; it keeps no archive in an object
-store, no queue and no database, so its figure is a crawl plus an extraction. CPU is summed over the
-site server and the news-please processes (the launcher and its crawler children), from start to exit.
+store, no queue and no database, so its figure is a crawl plus an extraction. Its default heuristics take
+only pages with og:type for articles, which the generated pages lack: the og:type test is left out. CPU is
+summed over the site server and the news-please processes (the launcher and its crawler children), from
+start until its crawlers are done (the launcher then waits for more work and is stopped).
 """
 
 from __future__ import annotations
@@ -32,6 +34,8 @@ from deploy.local_services import wait_for_port  # noqa: E402
 
 NEWS_PLEASE = "news-please==1.6.16"
 ARTICLE = re.compile(r"/news/\d+-novost\.html$")
+ENABLED_HEURISTICS = 'enabled_heuristics = {"linked_headlines": "<=0.65", "self_linked_headlines": "<=0.56"}'
+PASS_CONDITION = 'pass_heuristics_condition = "linked_headlines or self_linked_headlines"'
 
 
 def news_please_bin(cache_dir: Path) -> Path:
@@ -51,6 +55,10 @@ def write_config(folder: Path, default_config: Path, crawler: str) -> Path:
     config = default_config.read_text()
     config = re.sub(r"(?m)^working_path = .*$", f"working_path = {folder}/", config)
     config = re.sub(r"(?m)^LOG_LEVEL = .*$", "LOG_LEVEL = ERROR", config)
+    # The generated articles carry no og:type, which news-please's default condition requires of every
+    # article: judged by its headline-link heuristics alone.
+    config = re.sub(r"(?m)^enabled_heuristics = .*$", ENABLED_HEURISTICS, config)
+    config = re.sub(r"(?m)^pass_heuristics_condition = .*$", PASS_CONDITION, config)
     (folder / "config.cfg").write_text(config)
     sitelist = {"base_urls": [{"url": "http://127.0.0.1/", "crawler": crawler}]}
     (folder / "sitelist.hjson").write_text(json.dumps(sitelist))
@@ -85,7 +93,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--pages", type=int, default=1000)
     parser.add_argument("--cache-dir", type=Path, default=Path.home() / ".cache" / "newsarchive")
-    parser.add_argument("--crawler", default="SitemapCrawler", help="news-please's crawler for the site")
+    parser.add_argument("--crawler", default="RecursiveSitemapCrawler", help="news-please's crawler for the site")
     parser.add_argument("--timeout", type=float, default=1800)
     args = parser.parse_args()
 
@@ -99,15 +107,20 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="newsplease-") as tmp:
             folder = write_config(Path(tmp), default_config, args.crawler)
             started = time.perf_counter()
-            crawl = subprocess.Popen([str(command), "-c", str(folder), "-no_confirm"], cwd=tmp,
+            crawl = subprocess.Popen([str(command), "-c", str(folder), "-no-confirm"], cwd=tmp,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
-            cpu = TreeCpu(psutil.Process(crawl.pid), psutil.Process(site.pid))
+            launcher = psutil.Process(crawl.pid)
+            cpu = TreeCpu(launcher, psutil.Process(site.pid))
+            crawled = False  # the launcher waits for more work after its crawlers are done: stopped then
             while crawl.poll() is None and time.perf_counter() - started < args.timeout:
                 cpu.sample()
+                crawling = any("single_crawler" in " ".join(c.cmdline()) for c in launcher.children(recursive=True))
+                if crawled and not crawling:
+                    break
+                crawled = crawled or crawling
                 time.sleep(0.2)
-            if crawl.poll() is None:
-                crawl.terminate()
-                crawl.wait(30)
+            crawl.terminate()
+            crawl.wait(30)
             seconds = time.perf_counter() - started
             stored = [json.loads(p.read_text()) for p in Path(tmp, "data").rglob("*.json")]
     finally:
