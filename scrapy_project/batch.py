@@ -26,12 +26,14 @@ class Batcher(Generic[A, R]):
         run: Callable[[list[A]], Sequence[R]],
         max_size: int,
         max_delay: float,
+        clock: Any = None,
     ) -> None:
         self.gate = gate
         self.service = service
         self.run = run  # called in the thread pool with the batch; returns one result per call, in order
         self.max_size = max_size
         self.max_delay = max_delay
+        self.clock = clock  # what schedules the timer (IReactorTime): the reactor unless a test gives one
         self.pending: list[tuple[A, Deferred[R]]] = []
         self.timer: Any = None
 
@@ -41,9 +43,11 @@ class Batcher(Generic[A, R]):
         if len(self.pending) >= self.max_size:
             self.flush()
         elif self.timer is None:
-            from twisted.internet import reactor  # here: importing it installs one, Scrapy chooses which
+            if self.clock is None:
+                from twisted.internet import reactor  # here: importing it installs one, Scrapy chooses which
 
-            self.timer = reactor.callLater(self.max_delay, self.flush)  # type: ignore[attr-defined]
+                self.clock = reactor
+            self.timer = self.clock.callLater(self.max_delay, self.flush)
         return await maybe_deferred_to_future(waiter)
 
     def flush(self) -> None:
