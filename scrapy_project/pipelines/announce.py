@@ -10,7 +10,8 @@ Pages archived close together are announced together (scrapy_project/batch.py: u
 or ANNOUNCE_BATCH_SECONDS after the first), as one `newsarchive.normalize_pages` task: one message and one
 acknowledgement instead of one per page. An item leaves this pipeline only once its batch was sent, so the
 state pipeline still remembers a page only after its task is in the broker. A batch of one is a plain
-`newsarchive.normalize` task, and ANNOUNCE_BATCH=1 sends only those (for workers older than the batch task)."""
+`newsarchive.normalize` task, and ANNOUNCE_BATCH=1 (CRAWL_ANNOUNCE_BATCH) sends only those, for workers older
+than the batch task."""
 
 from __future__ import annotations
 
