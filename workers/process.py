@@ -98,9 +98,9 @@ def prepare(store: RawStore, page: Page, *, rules: SiteRules | None, max_bytes: 
     return Ready(page, record=record)
 
 
-def write(conn: psycopg.Connection, ready: Ready) -> Outcome:
+def write(conn: psycopg.Connection, ready: Ready, source_ids: dict[str, int | None] | None = None) -> Outcome:
     """Write what a page gave: its record, version and views point, or its failures row. In the caller's
-    transaction."""
+    transaction; `source_ids`: the source ids this transaction looked up already."""
     page, record = ready.page, ready.record
     if record is None:
         stage, reason = ready.failure or ("normalize", "no record")
@@ -110,7 +110,7 @@ def write(conn: psycopg.Connection, ready: Ready) -> Outcome:
     row = article_row(record, raw_key=page.raw_key, fetched_at=fetched, source=page.source)
     # Pipeline mode: statements whose results are not read go out together (about half the round trips).
     with conn.pipeline():
-        written = upsert_article(conn, row)
+        written = upsert_article(conn, row, source_ids)
         new_version = record_version(conn, row)
         if record.views is not None:
             record_views(conn, url=record.url, observed_at=fetched, views=record.views, raw_key=page.raw_key)
@@ -126,7 +126,8 @@ def write_all(pool: ConnectionPool, ready: list[Ready]) -> list[Outcome]:
     order = sorted(range(len(ready)), key=lambda i: ready[i].page.url)
     try:
         with STEPS.measure("store"), pool.connection() as conn:
-            written = {i: write(conn, ready[i]) for i in order}
+            source_ids: dict[str, int | None] = {}
+            written = {i: write(conn, ready[i], source_ids) for i in order}
         return [written[i] for i in range(len(ready))]
     except psycopg.OperationalError:
         raise
