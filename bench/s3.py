@@ -3,8 +3,8 @@
     python bench/s3.py [--pages 400]
 
 For each server (a fresh process on loopback), after one warm-up request: RawStore.put of N generated
-article pages (existence check + body + facts), then RawStore.get of each; prints wall time, client CPU
-and server CPU per page.
+article pages (one conditional PUT: the body with its facts as metadata), then RawStore.get of each; prints
+wall time, client CPU and server CPU per page.
 It reports, it does not judge.
 """
 
