@@ -20,6 +20,7 @@ import tempfile
 import threading
 import time
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 import psutil
 
@@ -29,8 +30,10 @@ sys.path.insert(0, str(ROOT))
 from deploy.demo import start_worker, stop_worker, wait_for_queue  # noqa: E402
 from deploy.local_services import free_port, local_services, wait_for_port  # noqa: E402
 from deploy.settings import Settings  # noqa: E402
+from scrapy_project.steps import STAT_PREFIX  # noqa: E402
 from storage.db import connect  # noqa: E402
 from storage.migrate import apply_migrations  # noqa: E402
+from workers.steps import DIR_VARIABLE  # noqa: E402
 
 
 def child_crawl(base_url: str, pipeline: bool, settings: list[str]) -> None:
@@ -58,6 +61,7 @@ def child_crawl(base_url: str, pipeline: bool, settings: list[str]) -> None:
                 "responses": stats.get("response_received_count", 0),
                 "items": stats.get("item_scraped_count", 0),
                 "peak_rss": stats.get("memusage/max", 0),
+                "steps": {k.removeprefix(STAT_PREFIX): v for k, v in stats.items() if k.startswith(STAT_PREFIX)},
             }
         )
     )
@@ -78,23 +82,35 @@ ROLES = (  # a process's role, by what its command line contains (first match)
 class CpuByRole(threading.Thread):
     """CPU seconds (user + system) each role's processes use between start() and stop(), sampled every
     0.2 s; a process that ends between two samples loses at most its last 0.2 s. Says where a page's CPU
-    goes when every service shares the machine."""
+    goes when every service shares the machine. Only this run's processes count: the children of this
+    benchmark (site, crawler, worker, Redis, S3 server) and the PostgreSQL server whose data folder is
+    named in `database_url`; on a shared machine, another run's servers and workers would look the same."""
 
-    def __init__(self) -> None:
+    def __init__(self, database_url: str) -> None:
         super().__init__(daemon=True)
         self.since: dict[int, float] = {}  # pid -> CPU seconds when first seen in the window
         self.last: dict[int, tuple[str, float]] = {}
         self.done = threading.Event()
+        self.roots = [psutil.Process(), *postgres_servers(database_url)]
+
+    def _processes(self) -> list[psutil.Process]:
+        procs: list[psutil.Process] = []
+        for root in self.roots:
+            try:
+                procs += [root, *root.children(recursive=True)]
+            except psutil.Error:
+                continue
+        return procs
 
     def _sample(self, first: bool) -> None:
-        for proc in psutil.process_iter(["cmdline"]):
-            cmd = " ".join(proc.info["cmdline"] or ())
-            role = next((name for marker, name in ROLES if marker in cmd), None)
-            if role is None:
-                continue
+        for proc in self._processes():
             try:
+                cmd = " ".join(proc.cmdline())
                 times = proc.cpu_times()
             except psutil.Error:
+                continue
+            role = next((name for marker, name in ROLES if marker in cmd), None)
+            if role is None:
                 continue
             used = times.user + times.system
             self.since.setdefault(proc.pid, used if first else 0.0)
@@ -113,6 +129,20 @@ class CpuByRole(threading.Thread):
         for pid, (role, used) in self.last.items():
             totals[role] = totals.get(role, 0.0) + used - self.since[pid]
         return totals
+
+
+def postgres_servers(database_url: str) -> list[psutil.Process]:
+    """The postmaster of a local server reached through a socket folder (pgserver's `?host=<data folder>`):
+    the process whose command line names that folder. None for a server elsewhere."""
+    folder = parse_qs(urlsplit(database_url).query).get("host", [""])[0]
+    if not folder.startswith("/"):
+        return []
+    found = []
+    for proc in psutil.process_iter(["cmdline"]):
+        cmd = proc.info["cmdline"] or []
+        if cmd and cmd[0].endswith("postgres") and folder in cmd:
+            found.append(proc)
+    return found
 
 
 class PeakRss(threading.Thread):
@@ -166,10 +196,12 @@ def main() -> None:
             apply_migrations(settings.database_url)
             bare = run_crawl(settings, base_url, pipeline=False, scrapy_settings=args.set)
 
+            steps_dir = tempfile.mkdtemp(prefix="bench-steps-")
+            os.environ[DIR_VARIABLE] = steps_dir  # each pool process leaves its step totals there on exit
             worker = start_worker(settings, Path(tempfile.gettempdir()) / "bench-worker.log", args.workers)
             peak = PeakRss(worker.pid)
             peak.start()
-            cpu = CpuByRole()
+            cpu = CpuByRole(settings.database_url)
             try:
                 time.sleep(2)  # let the pool start, as it would be in production
                 cpu.start()
@@ -188,6 +220,7 @@ def main() -> None:
         site.terminate()
         site.wait()
 
+    worker_steps = read_worker_steps(Path(steps_dir))
     bare_rate = bare["items"] / bare["seconds"]
     full_rate = stored / total
     mib = 1024 * 1024
@@ -208,6 +241,25 @@ def main() -> None:
         f"  {'all':18s} {1000 * sum(cpu_seconds.values()) / max(stored, 1):5.1f} ms"
         f" (the machine has {os.cpu_count()} cores: {total * (os.cpu_count() or 1):.0f} CPU-s in {total:.1f} s)"
     )
+    print_steps("crawler", full["steps"], cpu_seconds.get("crawler", 0.0), stored, "fetch, parse, Scrapy, threads")
+    print_steps("Celery workers", worker_steps, cpu_seconds.get("Celery workers", 0.0), stored, "Celery, kombu")
+
+
+def read_worker_steps(folder: Path) -> dict[str, float]:
+    """The step totals the worker's pool processes wrote when they exited (workers/steps.py), summed."""
+    totals: dict[str, float] = {}
+    for file in folder.glob("worker-*.json"):
+        for step, seconds in json.loads(file.read_text()).items():
+            totals[step] = totals.get(step, 0.0) + seconds
+    return totals
+
+
+def print_steps(role: str, steps: dict[str, float], role_seconds: float, stored: int, rest: str) -> None:
+    """A process's CPU per stored page by step (the thread's CPU inside each step), and what is left."""
+    per_page = {step: 1000 * seconds / max(stored, 1) for step, seconds in steps.items()}
+    left = 1000 * role_seconds / max(stored, 1) - sum(per_page.values())
+    parts = [f"{step} {ms:.1f}" for step, ms in sorted(per_page.items(), key=lambda kv: -kv[1])]
+    print(f"  inside {role}: {', '.join(parts)}, rest ({rest}) {left:.1f} ms")
 
 
 if __name__ == "__main__":

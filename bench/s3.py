@@ -4,8 +4,9 @@ against moto's own server.
     python bench/s3.py [--pages 400]
 
 For each server (a fresh process on loopback): how long from its start until a first upload was stored,
-the server CPU that took, then RawStore.put of N generated article pages (existence check + body + facts)
-and RawStore.get of each, with wall time, client CPU and server CPU per page, and the server's memory.
+the server CPU that took, then RawStore.put of N generated article pages (one conditional PUT: the body with
+its facts as metadata) and RawStore.get of each, with wall time, client CPU and server CPU per page, and the
+server's memory.
 It reports, it does not judge.
 """
 

@@ -60,6 +60,9 @@ class Settings:
     # While the object store, broker or database is unreachable the crawl pauses and retries; after this
     # many seconds of one outage it ends instead (scrapy_project/outage.py).
     crawl_outage_max_seconds: float = _env("CRAWL_OUTAGE_MAX_SECONDS", default=600.0)
+    # Pages archived within 0.2 s are announced as one task of up to this many (newsarchive.normalize_pages);
+    # 1 sends one newsarchive.normalize per page, for workers older than the batch task.
+    crawl_announce_batch: int = _env("CRAWL_ANNOUNCE_BATCH", default=16)
     # A run's budget, unless a source sets `max_depth` / `max_pages` / `max_minutes`: links followed from a
     # start URL, responses, minutes. A run that reaches one ends with reason closespider_* and is finished.
     crawl_max_depth: int = _env("CRAWL_MAX_DEPTH", default=10)

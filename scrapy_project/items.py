@@ -17,6 +17,7 @@ class FetchedPage:
     fetched_at: str  # ISO 8601, UTC
     source: str
     raw_key: str | None = field(default=None)  # set by ArchivePipeline once the bytes are stored
+    packed: bytes = field(default=b"", repr=False)  # the stored object's bytes (gzip), set with raw_key
     # From the crawl state (IncrementalMiddleware): archived before, and the body archived last time.
     known: bool = False
     previous_raw_key: str | None = None

@@ -17,10 +17,12 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 
+from scrapy_project.batch import Batcher
 from scrapy_project.outage import ServiceGate
 from scrapy_project.spiders.news import ARTICLE, KNOWN, PREVIOUS_RAW_KEY
 from scrapy_project.state import CrawlContext, RevisitPolicy
-from storage.crawl_state import PageState, page_state, touch_fetch
+from scrapy_project.steps import CrawlSteps
+from storage.crawl_state import PageState, page_states, touch_fetch
 
 log = logging.getLogger(__name__)
 
@@ -33,6 +35,15 @@ class IncrementalMiddleware:
         self.context = context
         self.stats = crawler.stats
         self.gate = ServiceGate.of(crawler)
+        self.steps = CrawlSteps.of(crawler)
+        # Lookups of requests made close together go out as one query (scrapy_project/batch.py).
+        self.lookups: Batcher[str, PageState | None] = Batcher(
+            self.gate,
+            "database",
+            self._lookup,
+            max_size=crawler.settings.getint("CRAWL_STATE_BATCH", 32),
+            max_delay=crawler.settings.getfloat("CRAWL_LOOKUP_BATCH_SECONDS", 0.02),
+        )
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> IncrementalMiddleware:
@@ -41,7 +52,7 @@ class IncrementalMiddleware:
     async def process_request(self, request: Request, spider: Spider | None = None) -> None:
         if not request.meta.get(ARTICLE) or request.meta.get(_CONDITIONAL) is not None:
             return None  # not an article, or a retry/redirect of one already looked up
-        state = await self.gate.call("database", self._lookup, request.url)
+        state = await self.lookups.submit(request.url)
         request.meta[_CONDITIONAL] = False
         if state is None:
             return None
@@ -70,9 +81,10 @@ class IncrementalMiddleware:
         self.stats.inc_value("newsarchive/not_modified")
         raise IgnoreRequest(f"not modified: {request.url}")
 
-    def _lookup(self, url: str) -> PageState | None:
-        with self.context.pool.connection() as conn:
-            return page_state(conn, url)
+    def _lookup(self, urls: list[str]) -> list[PageState | None]:
+        with self.steps.measure("lookup"), self.context.pool.connection() as conn:
+            states = page_states(conn, urls)
+        return [states.get(url) for url in urls]
 
     def _touch(self, url: str, run_id: int | None) -> None:
         with self.context.pool.connection() as conn:

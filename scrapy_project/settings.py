@@ -63,6 +63,7 @@ def from_app_settings(s: Settings) -> dict[str, object]:
         "AUTOTHROTTLE_TARGET_CONCURRENCY": s.crawl_autothrottle_target or 1.0,
         "FRONTIER_IDLE_SECONDS": s.frontier_idle_seconds,
         "CRAWL_OUTAGE_MAX_SECONDS": s.crawl_outage_max_seconds,
+        "ANNOUNCE_BATCH": s.crawl_announce_batch,
         "CRAWL_HEARTBEAT_SECONDS": s.crawl_heartbeat_seconds,
         "DEPTH_LIMIT": s.crawl_max_depth,
         "CLOSESPIDER_PAGECOUNT": s.crawl_max_pages,

@@ -28,44 +28,64 @@ class PageState:
 
 
 def page_state(conn: psycopg.Connection, url: str) -> PageState | None:
-    row = conn.execute(
-        "SELECT url, etag, last_modified, raw_key, first_seen_at, last_fetched_at FROM crawl_pages WHERE url = %s",
-        (url,),
-    ).fetchone()
-    return PageState(**row) if row else None  # type: ignore[arg-type]
+    return page_states(conn, [url]).get(url)
 
 
-def record_fetch(
-    conn: psycopg.Connection,
-    *,
-    url: str,
-    source: str,
-    raw_key: str,
-    etag: str | None,
-    last_modified: str | None,
-    fetched_at: datetime,
-    changed: bool,
-    run_id: int | None,
-) -> None:
-    """After a page was archived (and, if changed, announced): remember its validators and body."""
-    conn.execute(
-        """
-        INSERT INTO crawl_pages (url, source_id, etag, last_modified, raw_key, first_seen_at, last_fetched_at,
-                                 last_changed_at, last_run_id)
-        VALUES (%(url)s, %(source_id)s, %(etag)s, %(last_modified)s, %(raw_key)s, %(at)s, %(at)s, %(at)s, %(run)s)
-        ON CONFLICT (url) DO UPDATE SET
-            etag = EXCLUDED.etag,
-            last_modified = EXCLUDED.last_modified,
-            raw_key = EXCLUDED.raw_key,
-            last_fetched_at = GREATEST(crawl_pages.last_fetched_at, EXCLUDED.last_fetched_at),
-            last_changed_at = CASE WHEN %(changed)s THEN EXCLUDED.last_changed_at ELSE crawl_pages.last_changed_at END,
-            last_run_id = EXCLUDED.last_run_id
-        """,
+def page_states(conn: psycopg.Connection, urls: list[str]) -> dict[str, PageState]:
+    """What is remembered of each of `urls` (those never fetched are absent): one query for a batch."""
+    rows = conn.execute(
+        "SELECT url, etag, last_modified, raw_key, first_seen_at, last_fetched_at FROM crawl_pages WHERE url = ANY(%s)",
+        (urls,),
+    ).fetchall()
+    return {row["url"]: PageState(**row) for row in rows}  # type: ignore[call-overload, index]
+
+
+@dataclass(frozen=True)
+class Fetch:
+    """A page archived (and, if changed, announced), to be remembered."""
+
+    url: str
+    source: str
+    raw_key: str
+    etag: str | None
+    last_modified: str | None
+    fetched_at: datetime
+    changed: bool
+    run_id: int | None
+
+
+_RECORD_FETCH = """
+    INSERT INTO crawl_pages (url, source_id, etag, last_modified, raw_key, first_seen_at, last_fetched_at,
+                             last_changed_at, last_run_id)
+    VALUES (%(url)s, %(source_id)s, %(etag)s, %(last_modified)s, %(raw_key)s, %(at)s, %(at)s, %(at)s, %(run)s)
+    ON CONFLICT (url) DO UPDATE SET
+        etag = EXCLUDED.etag,
+        last_modified = EXCLUDED.last_modified,
+        raw_key = EXCLUDED.raw_key,
+        last_fetched_at = GREATEST(crawl_pages.last_fetched_at, EXCLUDED.last_fetched_at),
+        last_changed_at = CASE WHEN %(changed)s THEN EXCLUDED.last_changed_at ELSE crawl_pages.last_changed_at END,
+        last_run_id = EXCLUDED.last_run_id
+"""
+
+
+def record_fetches(conn: psycopg.Connection, fetches: list[Fetch]) -> None:
+    """Remember a batch of pages in one transaction (the caller's): their validators and bodies. The same
+    URL twice in a batch is two statements, the later fetch winning as it would one by one."""
+    source_ids = {name: source_id_for(conn, name) for name in {f.source for f in fetches}}
+    params = [
         {
-            "url": url, "source_id": source_id_for(conn, source), "etag": etag, "last_modified": last_modified,
-            "raw_key": raw_key, "at": fetched_at, "run": run_id, "changed": changed,
-        },
-    )  # fmt: skip
+            "url": f.url, "source_id": source_ids[f.source], "etag": f.etag, "last_modified": f.last_modified,
+            "raw_key": f.raw_key, "at": f.fetched_at, "run": f.run_id, "changed": f.changed,
+        }
+        for f in fetches
+    ]  # fmt: skip
+    with conn.cursor() as cur:
+        cur.executemany(_RECORD_FETCH, params)  # pipelined by psycopg: one round trip for the batch
+
+
+def record_fetch(conn: psycopg.Connection, **fetch: Any) -> None:
+    """After a page was archived (and, if changed, announced): remember its validators and body."""
+    record_fetches(conn, [Fetch(**fetch)])
 
 
 def touch_fetch(conn: psycopg.Connection, url: str, fetched_at: datetime, run_id: int | None) -> None:

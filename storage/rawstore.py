@@ -2,8 +2,15 @@
 
 A body is stored gzip-compressed under a key derived from the SHA-256 of the bytes the server sent,
 so the same body stored twice is one object. The facts of the fetch that first stored it (URL, final
-URL, status, response headers, time) sit beside it as JSON. The facts object is written last, so its
-presence means the pair is complete; storing again from the same URL is then a no-op.
+URL, status, response headers, time) travel with it, in one request: as the object's metadata
+(`x-amz-meta-fetch`, compressed JSON) when they fit in S3's 2 KB of user metadata, which a news page's
+headers almost always do; otherwise as JSON beside it (`<sha256>.fetch.json`, the layout of everything
+archived before issue 16), written after the body. Either way, once the facts are there the pair is
+complete, and storing again from the same URL adds nothing.
+
+One request archives a new page: the body written with `If-None-Match: *` (a conditional write: S3 since
+2024, MinIO, moto), which only the first fetch of a body wins. No existence check comes first: a refused
+write is how a body already archived is noticed.
 
 The same bytes served by another URL (a mirror, a site that moved, a syndicated copy) keep their own
 facts too, under `<sha256>.urls/<hash of the final URL>.fetch.json`, once per URL: every URL that served
@@ -12,10 +19,11 @@ a body gets its record (re-processing and the WARC export read them all, see `al
 
 from __future__ import annotations
 
+import base64
 import gzip
 import hashlib
-import io
 import json
+import zlib
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
@@ -31,6 +39,10 @@ URLS_FOLDER = ".urls/"  # beside the body: the facts of the other URLs that serv
 # Metadata of a facts object: the hash of its final URL, so a second store of the same body can tell
 # from one stat whether it came from the same URL.
 _URL_METADATA = "final-url-sha256"
+# Metadata of a body object: its first fetch's facts (zlib-compressed JSON, base64), when they fit. S3 allows
+# 2 KB of user metadata in all (keys and values); the body's other keys and values take about 170 bytes.
+_FACTS_METADATA = "fetch"
+_MAX_FACTS_METADATA = 1700
 
 
 def first_header(headers: dict[str, list[str]], name: str) -> str | None:
@@ -42,6 +54,8 @@ def first_header(headers: dict[str, list[str]], name: str) -> str | None:
 
 
 _MISSING = ("NoSuchKey", "NoSuchObject", "ResourceNotFound", "NoSuchBucket")
+# A conditional write refused because the object exists (409 from a write racing another one).
+_EXISTS = ("PreconditionFailed", "ConditionalRequestConflict")
 
 
 class MissingObject(LookupError):
@@ -77,6 +91,7 @@ class StoredRaw:
     sha256: str
     created: bool  # False when the object was already archived
     new_url: bool = False  # archived already, from another URL: this URL's facts were added
+    packed: bytes = field(default=b"", repr=False)  # the body as stored (gzip), for a task to carry
 
 
 def body_key(sha256_hex: str) -> str:
@@ -99,6 +114,25 @@ def url_facts_key(raw_key: str, final_url: str) -> str:
 def compress(body: bytes) -> bytes:
     # mtime=0: the same body always compresses to the same bytes.
     return gzip.compress(body, compresslevel=6, mtime=0)
+
+
+def unpack(key: str, packed: bytes) -> bytes:
+    """The body inside a stored object's bytes, checked against the SHA-256 its key names: exactly the bytes
+    the server sent, or ValueError."""
+    body = gzip.decompress(packed)
+    if hashlib.sha256(body).hexdigest() != key.removesuffix(BODY_SUFFIX).rsplit("/", 1)[-1]:
+        raise ValueError(f"the bytes given for {key!r} are not that object")
+    return body
+
+
+def _facts_metadata(facts: FetchFacts) -> str | None:
+    """The facts as a metadata value, or None when they are too large for it."""
+    value = base64.b64encode(zlib.compress(facts.to_json(), 9)).decode("ascii")
+    return value if len(value) <= _MAX_FACTS_METADATA else None
+
+
+def _metadata(obj: Object, name: str) -> str | None:
+    return (obj.metadata or {}).get(f"x-amz-meta-{name}")
 
 
 class S3Settings(Protocol):
@@ -145,33 +179,37 @@ class RawStore:
         facts alone from another one (once per URL)."""
         sha = hashlib.sha256(body).hexdigest()
         key = body_key(sha)
-        first = self._stat(facts_key(key))
-        if first is None:
-            packed = compress(body)
-            self.client.put_object(
-                self.bucket,
-                key,
-                io.BytesIO(packed),
-                len(packed),
-                content_type="application/gzip",
-                metadata={"sha256": sha, "original-length": str(len(body))},
-            )
-            self._put_facts(facts_key(key), facts)
-            return StoredRaw(key=key, sha256=sha, created=True)
-        if self._first_url_hash(key, first) == url_hash(facts.final_url):
-            return StoredRaw(key=key, sha256=sha, created=False)
-        other = url_facts_key(key, facts.final_url)
-        if self._stat(other) is not None:
-            return StoredRaw(key=key, sha256=sha, created=False)
-        self._put_facts(other, facts)
-        return StoredRaw(key=key, sha256=sha, created=False, new_url=True)
+        packed = compress(body)
+        inline = _facts_metadata(facts)
+        headers = {"Content-Type": "application/gzip", "x-amz-meta-sha256": sha,
+                   "x-amz-meta-original-length": str(len(body)),
+                   f"x-amz-meta-{_URL_METADATA}": url_hash(facts.final_url)}  # fmt: skip
+        if inline:
+            headers[f"x-amz-meta-{_FACTS_METADATA}"] = inline
+        if self._write(key, packed, headers, only_new=True):
+            if not inline:  # too large for metadata: beside the body, written after it
+                self._put_facts(facts_key(key), facts, only_new=False)
+            return StoredRaw(key=key, sha256=sha, created=True, packed=packed)
+        first = self._first_url_hash(key)
+        if first is None:  # a body whose facts never came (stopped between the two writes): these complete it
+            self._put_facts(facts_key(key), facts, only_new=False)
+            return StoredRaw(key=key, sha256=sha, created=True, packed=packed)
+        if first == url_hash(facts.final_url):
+            return StoredRaw(key=key, sha256=sha, created=False, packed=packed)
+        new_url = self._put_facts(url_facts_key(key, facts.final_url), facts)
+        return StoredRaw(key=key, sha256=sha, created=False, new_url=new_url, packed=packed)
 
     def get(self, key: str) -> bytes:
         """The exact bytes the server sent. MissingObject if there is no such object (not transient)."""
         return gzip.decompress(self._read(key))
 
     def get_facts(self, key: str) -> FetchFacts:
-        """The facts of the first fetch stored beside a body; MissingObject when the upload stopped before them."""
+        """The facts of the first fetch of a body: from its metadata, or from the facts object beside it;
+        MissingObject when there is no body, or the upload stopped before its facts."""
+        stat = self._stat(key)
+        inline = _metadata(stat, _FACTS_METADATA) if stat is not None else None
+        if inline:
+            return FetchFacts(**json.loads(zlib.decompress(base64.b64decode(inline))))
         return self._read_facts(facts_key(key))
 
     def all_facts(self, key: str) -> list[FetchFacts]:
@@ -207,18 +245,36 @@ class RawStore:
     def _read_facts(self, name: str) -> FetchFacts:
         return FetchFacts(**json.loads(self._read(name)))
 
-    def _put_facts(self, name: str, facts: FetchFacts) -> None:
-        doc = facts.to_json()
-        metadata = {_URL_METADATA: url_hash(facts.final_url)}
-        self.client.put_object(
-            self.bucket, name, io.BytesIO(doc), len(doc), content_type="application/json", metadata=metadata
-        )
+    def _put_facts(self, name: str, facts: FetchFacts, only_new: bool = True) -> bool:
+        """Write a facts object; with `only_new`, only if there is none under that name yet (False then)."""
+        headers = {"Content-Type": "application/json", f"x-amz-meta-{_URL_METADATA}": url_hash(facts.final_url)}
+        return self._write(name, facts.to_json(), headers, only_new)
 
-    def _first_url_hash(self, key: str, first: Object) -> str:
-        """The final URL's hash of the first fetch of a body: from the facts object's metadata, or from the
-        facts themselves when they were stored before the metadata existed."""
-        stored = (first.metadata or {}).get(f"x-amz-meta-{_URL_METADATA}")
-        return stored or url_hash(self.get_facts(key).final_url)
+    def _write(self, name: str, data: bytes, headers: dict[str, str], only_new: bool) -> bool:
+        """PUT an object; with `only_new`, only if there is none under that name yet (False then)."""
+        if only_new:
+            headers = {**headers, "If-None-Match": "*"}
+        try:
+            # minio-py's public put_object has no way to send If-None-Match; its single-request PUT does (the
+            # call put_object makes for an object under its part size, headers as S3 names them).
+            self.client._put_object(self.bucket, name, data, headers=headers)
+        except S3Error as exc:
+            if only_new and exc.code in _EXISTS:
+                return False
+            raise
+        return True
+
+    def _first_url_hash(self, key: str) -> str | None:
+        """The final URL's hash of the first fetch of an archived body: from the body's metadata, or from its
+        facts object (its metadata, or the facts themselves when stored before the metadata existed); None
+        when the body has no facts yet."""
+        body = self._stat(key)
+        if body is not None and _metadata(body, _FACTS_METADATA):
+            return _metadata(body, _URL_METADATA)
+        beside = self._stat(facts_key(key))
+        if beside is None:
+            return None
+        return _metadata(beside, _URL_METADATA) or url_hash(self._read_facts(facts_key(key)).final_url)
 
     def _stat(self, key: str) -> Object | None:
         try:

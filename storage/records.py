@@ -83,7 +83,7 @@ def _upsert_article_query() -> bytes:
         WHERE articles.fetched_at <= EXCLUDED.fetched_at
           AND (articles.source_id, {current}) IS DISTINCT FROM
               (COALESCE(EXCLUDED.source_id, articles.source_id), {incoming})
-        RETURNING id
+        RETURNING id, xmax = 0 AS inserted
         """
     ).format(
         columns=sql.SQL(", ").join(map(sql.Identifier, _ARTICLE_COLUMNS)),
@@ -98,23 +98,38 @@ def _upsert_article_query() -> bytes:
 _UPSERT_ARTICLE = _upsert_article_query()
 
 
-def upsert_article(conn: psycopg.Connection, article: ArticleRow) -> str:
+def upsert_article(
+    conn: psycopg.Connection, article: ArticleRow, source_ids: dict[str, int | None] | None = None
+) -> str:
     """Insert or update the article at its canonical URL. Returns "written", "unchanged" (the row already
     holds exactly these values: nothing is touched, not even normalized_at, so re-processing that
     changes nothing leaves no trace) or "stale" (the stored row came from a later fetch: an older,
-    redelivered task must not overwrite newer content)."""
+    redelivered task must not overwrite newer content). `source_ids`: source ids already looked up in this
+    transaction, by name (a batch of records writes one lookup per source instead of one per record)."""
     values = [Jsonb(getattr(article, c)) if c in _JSON_COLUMNS else getattr(article, c) for c in _ARTICLE_COLUMNS]
-    row = conn.execute(_UPSERT_ARTICLE, [source_id_for(conn, article.source), *values]).fetchone()
+    source_id = _source_id(conn, article.source, source_ids)
+    row = conn.execute(_UPSERT_ARTICLE, [source_id, *values]).fetchone()
     if row is not None:
-        _replace_images(conn, _first(row), article.images)
+        inserted = row["inserted"] if isinstance(row, dict) else row[1]
+        _replace_images(conn, _first(row), article.images, new=bool(inserted))
         return "written"
     stored = conn.execute("SELECT fetched_at FROM articles WHERE url = %s", (article.url,)).fetchone()
     return "stale" if stored and row_value(stored, "fetched_at") > article.fetched_at else "unchanged"
 
 
-def _replace_images(conn: psycopg.Connection, article_id: int, images: list[dict[str, Any]]) -> None:
-    """article_images follows the article's current image list (same order, same position numbers)."""
-    conn.execute("DELETE FROM article_images WHERE article_id = %s", (article_id,))
+def _source_id(conn: psycopg.Connection, name: str | None, known: dict[str, int | None] | None) -> int | None:
+    if known is None or not name:
+        return source_id_for(conn, name)
+    if name not in known:
+        known[name] = source_id_for(conn, name)
+    return known[name]
+
+
+def _replace_images(conn: psycopg.Connection, article_id: int, images: list[dict[str, Any]], new: bool) -> None:
+    """article_images follows the article's current image list (same order, same position numbers). A row
+    just inserted has none to remove."""
+    if not new:
+        conn.execute("DELETE FROM article_images WHERE article_id = %s", (article_id,))
     rows = [
         (article_id, position, image["url"], image.get("caption") or None, image.get("credit") or None)
         for position, image in enumerate(images, start=1)

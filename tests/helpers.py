@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 import os
 import socketserver
@@ -174,3 +175,14 @@ def serving(server: Server) -> Iterator[Server]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+def queued_pages(client: Any, queue: str = "normalize") -> list[str]:
+    """The raw keys of the pages waiting in a Celery queue on Redis, a task of several pages
+    (newsarchive.normalize_pages) counting each of its pages."""
+    keys = []
+    for message in client.lrange(queue, 0, -1):
+        envelope = json.loads(message)
+        _, kwargs, _ = json.loads(base64.b64decode(envelope["body"]))
+        keys += [page["raw_key"] for page in kwargs["pages"]] if "pages" in kwargs else [kwargs["raw_key"]]
+    return keys

@@ -20,7 +20,9 @@ enable_utc = True
 # A task is acknowledged only after it finished, and comes back if its worker dies mid-way.
 task_acks_late = True
 task_reject_on_worker_lost = True
-worker_prefetch_multiplier = 4
+# One batch (newsarchive.normalize_pages, up to 16 pages) waiting per process: a reserved message ages toward
+# the visibility timeout like a running one, and 4 batches of slow pages could outlast it.
+worker_prefetch_multiplier = 1
 worker_concurrency = _settings.worker_concurrency
 broker_connection_retry_on_startup = True
 broker_transport_options = {
@@ -34,6 +36,7 @@ broker_transport_options = {
 QUEUES = ("normalize", "default", "crawl")
 task_routes = {
     "newsarchive.normalize": {"queue": "normalize"},
+    "newsarchive.normalize_pages": {"queue": "normalize"},
     # Crawls run long: their own queue and worker, so they never hold normalization slots.
     "newsarchive.crawl_*": {"queue": "crawl"},
 }

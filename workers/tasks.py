@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import base64
+import logging
 from datetime import datetime, timedelta
 from typing import Any
 
 import psycopg
 import urllib3.exceptions
+from celery.exceptions import SoftTimeLimitExceeded
 from minio.error import S3Error
 
 from storage.records import archived_keys_between
@@ -16,9 +19,11 @@ from workers.celery_app import app
 from workers.crawl import run_crawl
 from workers.health import Thresholds, run_turn
 from workers.page_task import PageTask
-from workers.process import archived_keys, normalize_archived, reprocess_archived
+from workers.process import Page, Ready, archived_keys, normalize_archived, prepare, reprocess_archived, write_all
 from workers.reconcile import Pending, reconcile
 from workers.stories import regroup_recent
+
+log = logging.getLogger(__name__)
 
 # Services that may come back: retry with exponential backoff and jitter.
 TRANSIENT_ERRORS = (psycopg.OperationalError, urllib3.exceptions.HTTPError, S3Error, ConnectionError)
@@ -51,9 +56,11 @@ def normalize(
     source: str | None = None,
     content_type: str | None = None,
     content_encoding: str | None = None,
+    raw_b64: str | None = None,
 ) -> str:
     """Normalize one archived page into its article record (or a failures row). `content_encoding`: the
-    codings the archived body still has (a page imported from a WARC keeps them as sent)."""
+    codings the archived body still has (a page imported from a WARC keeps them as sent). `raw_b64`: the
+    raw object's bytes (gzip, base64) sent by the crawler, so the archive need not be read back."""
     outcome = normalize_archived(
         resources.raw_store(),
         resources.pool(),
@@ -65,8 +72,50 @@ def normalize(
         rules=resources.site_rules().get(source or ""),
         max_bytes=resources.settings().max_page_bytes,
         content_encoding=content_encoding,
+        packed=base64.b64decode(raw_b64) if raw_b64 else None,
     )
     return outcome.status
+
+
+@app.task(name="newsarchive.normalize_pages", bind=True, **PAGE_TASK)
+def normalize_pages(self: PageTask, pages: list[dict[str, Any]]) -> str:
+    """Several pages the crawler archived close together, each normalized as by `newsarchive.normalize`
+    (its own record or failures row), written in one transaction: one message, one acknowledgement and one
+    commit for them all. A retry runs the batch again, which changes nothing for what was written (every
+    write is idempotent). A page that runs into the soft time limit gets its failures row, the pages done
+    before it are written, and those after it go out again as a new batch."""
+    ready: list[Ready] = []
+    rules = resources.site_rules()
+    overtime: Ready | None = None
+    for done, kwargs in enumerate(pages):
+        page = task_page(**kwargs)
+        try:
+            ready.append(prepare(resources.raw_store(), page, rules=rules.get(page.source or ""),
+                                 max_bytes=resources.settings().max_page_bytes))  # fmt: skip
+        except SoftTimeLimitExceeded:
+            log.error("newsarchive.normalize_pages %s (%s): longer than %s s", page.url, page.raw_key,
+                      self.soft_time_limit)  # fmt: skip
+            overtime = Ready(page, failure=("normalize", f"gave up: longer than {self.soft_time_limit} s"))
+            if rest := pages[done + 1 :]:
+                normalize_pages.apply_async(kwargs={"pages": rest}, queue="normalize")
+            break
+    outcomes = write_all(resources.pool(), [*ready, *([overtime] if overtime else [])])
+    again = len(pages) - len(outcomes)
+    return ", ".join([outcome.status for outcome in outcomes] + ([f"{again} sent again"] if again else []))
+
+
+def task_page(
+    raw_key: str,
+    url: str,
+    fetched_at: str,
+    source: str | None = None,
+    content_type: str | None = None,
+    content_encoding: str | None = None,
+    raw_b64: str | None = None,
+) -> Page:
+    """A page as a normalize task names it (unknown arguments raise TypeError, as the task's would)."""
+    packed = base64.b64decode(raw_b64) if raw_b64 else None
+    return Page(raw_key, url, fetched_at, source, content_type, content_encoding, packed)
 
 
 @app.task(name="newsarchive.reprocess", **PAGE_TASK)

@@ -14,6 +14,7 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy_project.items import FetchedPage
 from scrapy_project.outage import ServiceGate
 from scrapy_project.state import record_crawl_failure
+from scrapy_project.steps import CrawlSteps
 from storage.rawstore import FetchFacts, RawStore
 
 log = logging.getLogger(__name__)
@@ -25,6 +26,7 @@ class ArchivePipeline:
         self.crawler = crawler
         self.stats = crawler.stats
         self.gate = ServiceGate.of(crawler)
+        self.steps = CrawlSteps.of(crawler)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
@@ -49,7 +51,7 @@ class ArchivePipeline:
         )
         try:
             # The S3 client blocks: the gate runs it in Twisted's thread pool, not in the reactor.
-            stored = await self.gate.call("object store", self.store.put, page.body, facts)
+            stored = await self.gate.call("object store", self.steps.call, "archive", self.store.put, page.body, facts)
         except Exception as exc:
             self.stats.inc_value("newsarchive/archive_failed")
             log.error("archive failed for %s: %s", page.url, exc)
@@ -57,6 +59,6 @@ class ArchivePipeline:
             reason = f"not archived: {type(exc).__name__}: {exc}"
             record_crawl_failure(self.crawler, url=page.url, stage="archive", reason=reason, source=page.source)
             raise DropItem(f"not archived: {page.url}: {exc}") from exc
-        page.raw_key = stored.key
+        page.raw_key, page.packed = stored.key, stored.packed
         self.stats.inc_value("newsarchive/archived" if stored.created else "newsarchive/already_archived")
         return page

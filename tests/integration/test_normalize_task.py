@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 
 import pytest
@@ -10,8 +11,9 @@ from deploy.sample_site.build import article_url, file_for
 from deploy.sample_site.content import load_site
 from deploy.settings import Settings
 from storage.db import connect
-from storage.rawstore import FetchFacts, RawStore
-from workers.process import normalize_archived
+from storage.rawstore import FetchFacts, RawStore, compress, unpack
+from workers.normalize import DEFAULT_MAX_BYTES
+from workers.process import Page, normalize_archived, prepare, write_all
 
 pytestmark = pytest.mark.integration
 URL_BASE = "http://127.0.0.1:8765"
@@ -131,3 +133,49 @@ def test_each_distinct_content_is_one_version(settings: Settings, raw_store: Raw
     assert len(versions) == 2
     assert "Дополнено" not in versions[0]["body"] and "Дополнено" in versions[1]["body"]
     assert [r["body"] for r in current] == [versions[1]["body"]]
+
+
+def test_bytes_sent_with_the_task_are_used_only_when_they_are_that_object(  # type: ignore[no-untyped-def]
+    settings: Settings, raw_store: RawStore, pool
+) -> None:
+    articles = load_site("vologda")[:2]
+    urls = [URL_BASE + article_url(a) for a in articles]
+    bodies = [file_for(article_url(a)).read_bytes() for a in articles]
+    facts = FetchFacts(url=urls[0], final_url=urls[0], status=200, fetched_at=datetime.now(UTC).isoformat())
+    stored = raw_store.put(bodies[0], facts)
+    assert unpack(stored.key, stored.packed) == bodies[0]
+    raw_store.client.remove_object(raw_store.bucket, stored.key)  # the archive cannot be what was read
+    ok = normalize_archived(raw_store, pool, raw_key=stored.key, url=urls[0], fetched_at=facts.fetched_at,
+                            content_type="text/html; charset=utf-8", packed=stored.packed)  # fmt: skip
+    assert ok.status == "stored"
+    # Bytes of another page under this key: not used; the archive is read, and it has no such object now.
+    wrong = normalize_archived(raw_store, pool, raw_key=stored.key, url=urls[1], fetched_at=facts.fetched_at,
+                               content_type="text/html; charset=utf-8", packed=compress(bodies[1]))  # fmt: skip
+    assert wrong.status == "failed" and "no raw object" in wrong.detail
+    with connect(settings.database_url) as conn:
+        titles = [row["title"] for row in conn.execute("SELECT title FROM articles").fetchall()]
+        stage = conn.execute("SELECT stage FROM failures").fetchone()["stage"]
+    assert titles == [articles[0].title] and stage == "load"
+
+
+def test_a_batch_is_one_transaction_and_a_page_the_database_refuses_does_not_sink_the_others(  # type: ignore[no-untyped-def]
+    settings: Settings, raw_store: RawStore, pool
+) -> None:
+    articles = load_site("vologda")[:3]
+    ready = []
+    for article in articles:
+        url = URL_BASE + article_url(article)
+        key = archive(raw_store, file_for(article_url(article)).read_bytes(), url)
+        page = Page(key, url, datetime.now(UTC).isoformat(), "sample-vologda", "text/html; charset=utf-8")
+        ready.append(prepare(raw_store, page, rules=None, max_bytes=DEFAULT_MAX_BYTES))
+    assert [r.status for r in write_all(pool, ready[:2])] == ["stored", "stored"]
+    record = ready[2].record
+    assert record is not None
+    refused = replace(ready[2], record=replace(record, title="a NUL \x00 PostgreSQL will not store"))
+    outcomes = write_all(pool, [ready[0], refused, ready[1]])  # the database refuses the middle one
+    assert [o.status for o in outcomes] == ["unchanged", "failed", "unchanged"]
+    with connect(settings.database_url) as conn:
+        assert conn.execute("SELECT count(*) AS n FROM articles").fetchone()["n"] == 2
+        failure = conn.execute("SELECT url, stage, reason FROM failures").fetchone()
+    assert failure["url"] == refused.page.url and failure["stage"] == "normalize"
+    assert "NUL" in failure["reason"] or "0x00" in failure["reason"]

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
+import io
+import os
 import urllib.error
 import urllib.request
 from dataclasses import replace
@@ -14,7 +17,7 @@ from deploy.settings import Settings
 from storage.crawl_state import beat_run, close_abandoned_runs, finish_run_part, start_run
 from storage.db import connect
 from storage.migrate import apply_migrations, discover
-from storage.rawstore import FetchFacts, RawStore, facts_key, url_facts_key
+from storage.rawstore import FetchFacts, RawStore, body_key, compress, facts_key, url_facts_key
 from storage.records import ArticleRow, record_failure, upsert_article
 
 pytestmark = pytest.mark.integration
@@ -96,7 +99,7 @@ def test_storing_the_same_body_twice_is_a_no_op(raw_store: RawStore) -> None:
     again = raw_store.put(body, replace(facts(), fetched_at=(T0 + timedelta(hours=1)).isoformat()))
     assert (first.created, again.key, again.created, again.new_url) == (True, first.key, False, False)
     keys = sorted(o.object_name for o in raw_store.client.list_objects(raw_store.bucket, recursive=True))
-    assert keys == sorted([first.key, facts_key(first.key)])
+    assert keys == [first.key]  # the facts travel with the body, as its metadata
     assert raw_store.get_facts(first.key) == facts()  # the first fetch's facts
     assert raw_store.all_facts(first.key) == [facts()]
 
@@ -110,10 +113,40 @@ def test_the_same_body_from_another_url_keeps_that_urls_facts_once(raw_store: Ra
     assert (second.key, second.created, second.new_url) == (first.key, False, True)
     assert (third.key, third.created, third.new_url) == (first.key, False, False)
     keys = sorted(o.object_name for o in raw_store.client.list_objects(raw_store.bucket, recursive=True))
-    assert keys == sorted([first.key, facts_key(first.key), url_facts_key(first.key, mirror.final_url)])
+    assert keys == sorted([first.key, url_facts_key(first.key, mirror.final_url)])
     assert raw_store.get(first.key) == body
     assert raw_store.get_facts(first.key) == facts()
     assert raw_store.all_facts(first.key) == [facts(), mirror]  # the first, then the others as first fetched
+
+
+def test_facts_too_large_for_metadata_are_kept_beside_the_body(raw_store: RawStore) -> None:
+    body = b"<html><p>a page with a long header</p></html>"
+    big = replace(facts(), headers={**facts().headers, "Content-Security-Policy": [os.urandom(3000).hex()]})
+    first = raw_store.put(body, big)
+    again = raw_store.put(body, replace(big, fetched_at=(T0 + timedelta(hours=1)).isoformat()))
+    assert (first.created, again.created, again.new_url) == (True, False, False)
+    keys = sorted(o.object_name for o in raw_store.client.list_objects(raw_store.bucket, recursive=True))
+    assert keys == sorted([first.key, facts_key(first.key)])
+    assert raw_store.get_facts(first.key) == big and raw_store.get(first.key) == body
+
+
+def test_bodies_archived_before_facts_moved_into_metadata_are_read_and_completed(raw_store: RawStore) -> None:
+    """The layout of issue 16 and before: a body object, then its facts as JSON beside it. Its facts are
+    read from there; a body whose facts never came gets those of the next fetch that stores it."""
+    old, orphan = b"<html><p>archived in 2025</p></html>", b"<html><p>stopped before its facts</p></html>"
+    for body in (old, orphan):
+        packed = compress(body)
+        key = body_key(hashlib.sha256(body).hexdigest())
+        raw_store.client.put_object(raw_store.bucket, key, io.BytesIO(packed), len(packed))
+    doc = facts().to_json()
+    old_key = body_key(hashlib.sha256(old).hexdigest())
+    raw_store.client.put_object(raw_store.bucket, facts_key(old_key), io.BytesIO(doc), len(doc))
+    assert raw_store.get_facts(old_key) == facts()
+    assert raw_store.put(old, facts()).created is False  # the same URL again: nothing added
+    mirror = facts("https://mirror.example.ru/a/1")
+    assert raw_store.put(old, mirror).new_url and raw_store.all_facts(old_key) == [facts(), mirror]
+    completed = raw_store.put(orphan, mirror)
+    assert completed.created and raw_store.get_facts(completed.key) == mirror
 
 
 def test_bucket_is_private(raw_store: RawStore, settings: Settings) -> None:
