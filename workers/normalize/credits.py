@@ -91,6 +91,10 @@ CALL_TO_ACTION = re.compile(r"\b(?:перейти|купить|скачать|п
 _SENTENCE_WORD = re.compile(r"(?:^|\s)[а-яёa-z]{2,}")  # a lower-case word: the text before is a sentence
 
 
+# schema.org ImageObject properties that credit a picture, most specific first.
+IMAGE_CREDIT_KEYS = ("creditText", "copyrightHolder", "author")
+
+
 def credits_in_json_ld(image: Any) -> list[str]:
     """schema.org ImageObject (or a list of them): creditText, copyrightHolder, author."""
     images = image if isinstance(image, list) else [image]
@@ -98,12 +102,35 @@ def credits_in_json_ld(image: Any) -> list[str]:
     for item in images:
         if not isinstance(item, dict):
             continue
-        for key in ("creditText", "copyrightHolder", "author"):
+        for key in IMAGE_CREDIT_KEYS:
             value = item.get(key)
             value = value.get("name") if isinstance(value, dict) else value
             if isinstance(value, str) and value.strip():
                 found.append(_tidy(value))
                 break
+    return found
+
+
+# The article's own pictures in microdata: an ImageObject that is the image of the page's article item.
+ARTICLE_IMAGE_XPATH = (
+    "//*[@itemscope][contains(@itemtype, 'ImageObject')][contains(concat(' ', normalize-space(@itemprop), ' '),"
+    " ' image ')]"
+)
+
+
+def credits_in_microdata(tree: etree._Element) -> list[str]:
+    """Credits the page declares in microdata for the article's pictures: an ImageObject's creditText,
+    copyrightHolder, author or creator, a Person's name or plain text."""
+    found: list[str] = []
+    for image in tree.xpath(ARTICLE_IMAGE_XPATH)[:5]:
+        for prop in (*IMAGE_CREDIT_KEYS, "creator"):
+            for holder in image.xpath(f".//*[contains(concat(' ', normalize-space(@itemprop), ' '), ' {prop} ')]"):
+                names = holder.xpath(".//*[@itemprop='name']") if holder.get("itemscope") is not None else [holder]
+                for name in names:
+                    raw = name.get("content") or element_text(name)
+                    value = credit_from_text(raw)[0] or raw.strip(" .")
+                    if value and len(value) <= 80 and value not in found:
+                        found.append(value)
     return found
 
 

@@ -18,6 +18,7 @@ from workers.normalize.credits import (
     credit_from_text,
     credit_lines_in_paragraphs,
     credits_in_json_ld,
+    credits_in_microdata,
     credits_in_scope,
 )
 from workers.normalize.dates import UTC, is_utc, parse_date_text, parse_iso, site_zone, url_date, url_month
@@ -204,11 +205,9 @@ def _newest_printed(ctx: Context, zone: tzinfo) -> datetime | None:
     """The newest full date printed on the page as fetched (not after the fetch), when the page prints more
     than one full date within a day or two of it: one stray old date (a founding year, a licence) says
     nothing of when the page was rendered."""
-    whole = ctx.full if ctx.full is not None else ctx.root
     found: list[datetime] = []
-    for element in whole.xpath(WHOLE_PAGE_DATES):
-        text = clean_line(element.text_content())
-        if not text or len(text) > 120 or not _DIGIT.search(text):
+    for _element, text, _raw_length in _whole_page_texts(ctx.full if ctx.full is not None else ctx.root):
+        if len(text) > 120 or not _DIGIT.search(text):
             continue
         hit = parse_date_text(text, zone=zone, now=None, fallback=False)
         if hit and hit.has_year and (ctx.fetched_at is None or hit.value <= ctx.fetched_at):
@@ -554,17 +553,22 @@ WHOLE_PAGE_DATES = (
 )
 
 
+def _whole_page_texts(whole: etree._Element) -> Iterator[ShortText]:
+    """The elements of a page worth a look for its dates (WHOLE_PAGE_DATES), with their cleaned text and raw
+    length, in document order; a full scan of a big page costs ~15 ms."""
+    for element in whole.xpath(WHOLE_PAGE_DATES):
+        raw = element.text_content()
+        if text := clean_line(raw):
+            yield element, text, len(raw)
+
+
 def _printed_on_whole_page(ctx: Context, zone: tzinfo) -> Found | None:
     """The last resort: printed dates anywhere on the page as fetched, blocks dropped as boilerplate
     included (a blog's date header, a widget-built byline), nearest the headline first."""
     whole = ctx.full
     if whole is None:
         return None
-    texts: list[ShortText] = []
-    for element in whole.xpath(WHOLE_PAGE_DATES):  # document order; a full scan of a big page costs ~15 ms
-        raw = element.text_content()
-        if len(raw) <= 300 and (text := clean_line(raw)):
-            texts.append((element, text, len(raw)))
+    texts = [short for short in _whole_page_texts(whole) if short[2] <= 300]
     found = _printed_date(ctx, False, zone, texts, whole=True)
     ctx.used.pop() if found else None  # that element is in the other tree: nothing to remove from this one
     return (found[0], f"{found[1]} (whole page)") if found else None
@@ -751,35 +755,10 @@ def photo_credits(ctx: Context) -> Found | None:
     if in_lines:
         found.extend(in_lines)
         via = via or "text-pattern:credit-line"
-    if not found and (declared := _image_object_credits(ctx)):
+    # The block that shows them may be one the boilerplate step dropped (an inset beside the text).
+    if not found and (declared := credits_in_microdata(ctx.full if ctx.full is not None else ctx.root)):
         found, via = declared, "microdata:ImageObject"
     return (_unique(found), via) if found and via else None
-
-
-# The article's own pictures in microdata: an ImageObject that is the image of the page's article item.
-ARTICLE_IMAGE_XPATH = (
-    "//*[@itemscope][contains(@itemtype, 'ImageObject')][contains(concat(' ', normalize-space(@itemprop), ' '),"
-    " ' image ')]"
-)
-CREDIT_PROPS = ("creditText", "copyrightHolder", "author", "creator")
-
-
-def _image_object_credits(ctx: Context) -> list[str]:
-    """Credits the page declares for the article's pictures (schema.org ImageObject creditText,
-    copyrightHolder, author or creator, a Person's name or plain text), read from the page as fetched: the
-    block that shows them may be one the boilerplate step dropped (an inset beside the text)."""
-    tree = ctx.full if ctx.full is not None else ctx.root
-    found: list[str] = []
-    for image in tree.xpath(ARTICLE_IMAGE_XPATH)[:5]:
-        for prop in CREDIT_PROPS:
-            for holder in image.xpath(f".//*[contains(concat(' ', normalize-space(@itemprop), ' '), ' {prop} ')]"):
-                names = holder.xpath(".//*[@itemprop='name']") if holder.get("itemscope") is not None else [holder]
-                for name in names:
-                    raw = name.get("content") or element_text(name)
-                    value = credit_from_text(raw)[0] or raw.strip(" .")
-                    if value and len(value) <= 80 and value not in found:
-                        found.append(value)
-    return found
 
 
 def _header_outside_scope(ctx: Context) -> etree._Element | None:
